@@ -1,0 +1,8 @@
+module github.com/signposthq/signpost
+
+go 1.26
+
+require (
+	github.com/rogpeppe/go-internal v1.16.0 // indirect
+	github.com/tailscale/hujson v0.0.0-20260727124030-b80ff77dac4f // indirect
+)
