@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -98,4 +99,10 @@ func (e *DiagnosticsError) Error() string {
 		lines[i] = d.String()
 	}
 	return strings.Join(lines, "\n")
+}
+
+// SortDiagnostics orders ds by file position, keeping the order of those at
+// the same position.
+func SortDiagnostics(ds Diagnostics) {
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Pos.Offset < ds[j].Pos.Offset })
 }
