@@ -124,13 +124,13 @@ func (d *Deployer) step(name string, fn func() (string, error)) error {
 
 // Plan is what a deploy or rollback will do.
 type Plan struct {
-	Mode    Mode      `json:"mode"`
-	Rollback bool     `json:"rollback,omitempty"`
+	Mode     Mode `json:"mode"`
+	Rollback bool `json:"rollback,omitempty"`
 	// Current is the release live now (nil before the first deploy); Next
 	// the one that will be.
-	Current *Release `json:"current,omitempty"`
-	Next    *Release `json:"next"`
-	Changes []Change `json:"changes"`
+	Current *Release  `json:"current,omitempty"`
+	Next    *Release  `json:"next"`
+	Changes []Change  `json:"changes"`
 	Stats   DiffStats `json:"stats"`
 	// UpToDate is true when the rules and the artifact are those live.
 	UpToDate     bool             `json:"upToDate"`
@@ -140,7 +140,7 @@ type Plan struct {
 
 	record      *Release // current.json as read, possibly only a lock
 	currentETag string   // of current.json
-	liveETag    string // of the rules object (mode s3)
+	liveETag    string   // of the rules object (mode s3)
 	payload     payload
 	table       *engine.Table
 }
