@@ -22,9 +22,9 @@ func (d *Deployer) publishFunction(ctx context.Context, p *Plan) (err error) {
 	name := d.Target.CFFunction
 	cf := d.Clients.CloudFront
 	if d.Target.KVSARN != "" {
-		undo, err := d.kvsSync(ctx, p.payload.kvs)
-		if err != nil {
-			return err
+		undo, serr := d.kvsSync(ctx, p.payload.kvs)
+		if serr != nil {
+			return serr
 		}
 		defer func() {
 			if err != nil {

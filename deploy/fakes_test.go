@@ -493,9 +493,10 @@ type fakeKVS struct {
 	items   map[string]string
 	etag    int
 	updates int
-	// failAfter makes the UpdateKeys call after that many succeed fail
-	// with a 500 that is not retried away (0: never).
+	// failAfter makes the one UpdateKeys call after that many succeeded
+	// fail with an error that is not retried (0: never).
 	failAfter int
+	failed    bool
 }
 
 func newFakeKVS(t *testing.T, arn string) *fakeKVS {
@@ -563,7 +564,8 @@ func (f *fakeKVS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			kvsError(w, 400, "ValidationException", "between 1 and 50 keys per UpdateKeys")
 			return
 		}
-		if f.failAfter > 0 && f.updates >= f.failAfter {
+		if f.failAfter > 0 && f.updates == f.failAfter && !f.failed {
+			f.failed = true
 			kvsError(w, 400, "ServiceQuotaExceededException", "the store is full")
 			return
 		}

@@ -1,0 +1,246 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/signposthq/signpost"
+	"github.com/signposthq/signpost/engine"
+)
+
+const lambdaARN = "arn:aws:lambda:us-east-1:123456789012:function:redirects"
+
+func lambdaArtifacts(t *testing.T, rulesText, zip string) *Artifacts {
+	a := artifacts(t, rulesText)
+	a.LambdaZip = []byte(zip)
+	return a
+}
+
+func TestLambdaEdgeDeployAndRollback(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	d := w.deployer(Target{Mode: ModeLambdaEdge, Function: "redirects", Distributions: []string{"E1EXAMPLE", "E2EXAMPLE"}})
+
+	p, err := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "zip-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"E1EXAMPLE", "E2EXAMPLE"} {
+		if got := w.cf.association(id, "origin-response"); got != lambdaARN+":2" {
+			t.Fatalf("%s points at %q", id, got)
+		}
+	}
+	if string(w.lambda.versions[1]) != "zip-1" {
+		t.Fatalf("version 2 holds %q", w.lambda.versions[1])
+	}
+	p2, _ := d.Plan(ctx, lambdaArtifacts(t, rulesV2, "zip-2"))
+	if _, err := d.Apply(ctx, p2); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.cf.association("E1EXAMPLE", "origin-response"); got != lambdaARN+":3" {
+		t.Fatalf("after the second deploy E1 points at %q", got)
+	}
+	// Invalidations run after the distributions are Deployed.
+	if n := len(w.cf.invalidations); n != 4 {
+		t.Fatalf("%d invalidations, want 2 per deploy", n)
+	}
+
+	rp, err := d.PlanRollback(ctx, engineOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Apply(ctx, rp); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.cf.association("E2EXAMPLE", "origin-response"); got != lambdaARN+":2" {
+		t.Fatalf("after rollback E2 points at %q", got)
+	}
+	if len(w.lambda.versions) != 3 {
+		t.Fatal("rollback published a version; it should reuse the old one")
+	}
+}
+
+// The zip is rejected: no version is published, no distribution changes.
+func TestLambdaEdgeBadZipChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.lambda.rejectZip = true
+	d := w.deployer(Target{Mode: ModeLambdaEdge, Function: "redirects", Distributions: []string{"E1EXAMPLE"}})
+	p, _ := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "not a zip"))
+	if _, err := d.Apply(ctx, p); err == nil || !strings.Contains(err.Error(), "unzip") {
+		t.Fatalf("want the Lambda error, got %v", err)
+	}
+	if got := w.cf.association("E1EXAMPLE", "origin-response"); got != lambdaARN+":1" || w.cf.dists["E1EXAMPLE"].updates != 0 {
+		t.Fatalf("the distribution changed: %q", got)
+	}
+}
+
+// The second distribution was changed by someone else since it was read:
+// the first is pointed back at the version it had, and no release is
+// recorded, so nothing disagrees with the record.
+func TestLambdaEdgeSecondDistributionConflict(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.cf.add("PUT /2020-05-31/distribution/E2EXAMPLE/config", 1, 412, "PreconditionFailed")
+	d := w.deployer(Target{Mode: ModeLambdaEdge, Function: "redirects", Distributions: []string{"E1EXAMPLE", "E2EXAMPLE"}})
+	p, _ := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "zip-1"))
+	if _, err := d.Apply(ctx, p); !errors.Is(err, ErrConflict) {
+		t.Fatalf("want a conflict, got %v", err)
+	}
+	if got := w.cf.association("E1EXAMPLE", "origin-response"); got != lambdaARN+":1" {
+		t.Fatalf("E1 was left pointing at %q", got)
+	}
+	p2, err := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "zip-1"))
+	if err != nil || p2.Current != nil {
+		t.Fatalf("a release was recorded: %+v %v", p2.Current, err)
+	}
+}
+
+// behaveFromCode makes the CloudFront Function stand-in answer as a
+// function whose code embeds a rules file would: the test's "code" is the
+// rules text itself.
+func behaveFromCode(code []byte, uri, host, query string) (int, string, string) {
+	c := signpost.Compile("function.js", code, engine.Options{})
+	if c.Table == nil {
+		return 0, "", "SyntaxError: the function does not compile"
+	}
+	dec := c.Table.Resolve(host, uri, query)
+	if !dec.Match {
+		return 0, "", ""
+	}
+	return dec.Status, dec.Location, ""
+}
+
+func kvsEntries(n int, prefix string) map[string]string {
+	m := map[string]string{}
+	for i := range n {
+		m[fmt.Sprintf("/page-%03d", i)] = prefix + fmt.Sprint(i)
+	}
+	return m
+}
+
+func functionArtifacts(t *testing.T, rulesText, code string, kvs map[string]string) *Artifacts {
+	a := artifacts(t, rulesText)
+	a.FunctionCode, a.KVS = []byte(code), kvs
+	return a
+}
+
+func TestCloudFrontFunctionDeploy(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.cf.addFunction("redirects", behaveFromCode)
+	w.kvs.items = kvsEntries(120, "old-")
+	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
+
+	want := kvsEntries(100, "new-") // 100 puts, 20 deletes: 3 batches
+	p, err := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(w.kvs.items, want) || w.kvs.updates != 3 {
+		t.Fatalf("store has %d keys after %d UpdateKeys", len(w.kvs.items), w.kvs.updates)
+	}
+	fn := w.cf.functions["redirects"]
+	if string(fn.live) != rulesV1 || fn.tests == 0 {
+		t.Fatalf("LIVE holds %q after %d tests", fn.live, fn.tests)
+	}
+	if !strings.Contains(fn.config, testKVSARN) {
+		t.Fatalf("the store is not associated: %s", fn.config)
+	}
+
+	// Code that answers differently from the engine is not published, and
+	// the store is put back.
+	p2, _ := d.Plan(ctx, functionArtifacts(t, rulesV2, `{"/jobs": {"to": "/wrong"}}`, kvsEntries(100, "newer-")))
+	_, err = d.Apply(ctx, p2)
+	if err == nil || !strings.Contains(err.Error(), "the rules say") {
+		t.Fatalf("want a test failure, got %v", err)
+	}
+	if string(fn.live) != rulesV1 || !maps.Equal(w.kvs.items, want) {
+		t.Fatal("a failed test left LIVE or the store changed")
+	}
+
+	// Rollback after a good second deploy restores code and store.
+	p3, _ := d.Plan(ctx, functionArtifacts(t, rulesV2, rulesV2, kvsEntries(90, "newer-")))
+	if _, err := d.Apply(ctx, p3); err != nil {
+		t.Fatal(err)
+	}
+	rp, err := d.PlanRollback(ctx, engineOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Apply(ctx, rp); err != nil {
+		t.Fatal(err)
+	}
+	if string(fn.live) != rulesV1 || !maps.Equal(w.kvs.items, want) {
+		t.Fatal("rollback did not restore the first code and store")
+	}
+}
+
+func TestCloudFrontFunctionRefusesMassDelete(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.cf.addFunction("redirects", behaveFromCode)
+	w.kvs.items = kvsEntries(120, "old-")
+	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
+	p, _ := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, map[string]string{}))
+	if _, err := d.Apply(ctx, p); !errors.Is(err, ErrMassDelete) {
+		t.Fatalf("want ErrMassDelete, got %v", err)
+	}
+	if len(w.kvs.items) != 120 || w.kvs.updates != 0 {
+		t.Fatal("the store changed")
+	}
+	d.Target.AllowMassDelete = true
+	p2, _ := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, map[string]string{}))
+	if _, err := d.Apply(ctx, p2); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.kvs.items) != 0 {
+		t.Fatal("allowed mass delete did not empty the store")
+	}
+}
+
+// The store refuses the second batch: the first is reverted, nothing is
+// published.
+func TestCloudFrontFunctionHalfWrittenStoreIsReverted(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.cf.addFunction("redirects", behaveFromCode)
+	w.kvs.items = kvsEntries(120, "old-")
+	before := maps.Clone(w.kvs.items)
+	w.kvs.failAfter = 1
+	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
+	p, _ := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, kvsEntries(120, "new-")))
+	if _, err := d.Apply(ctx, p); err == nil {
+		t.Fatal("want an error")
+	}
+	w.kvs.failAfter = 0
+	if !maps.Equal(w.kvs.items, before) {
+		t.Fatal("the store was left half-written")
+	}
+	if string(w.cf.functions["redirects"].live) == rulesV1 {
+		t.Fatal("the function was published")
+	}
+}
+
+// Another writer changed the store between the read and the update.
+func TestCloudFrontFunctionStoreConflict(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.cf.addFunction("redirects", behaveFromCode)
+	w.kvs.add("POST /key-value-stores/", 1, 409, "ConflictException")
+	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
+	p, _ := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, kvsEntries(3, "v")))
+	if _, err := d.Apply(ctx, p); !errors.Is(err, ErrConflict) {
+		t.Fatalf("want a conflict, got %v", err)
+	}
+}
