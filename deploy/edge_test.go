@@ -33,22 +33,22 @@ func TestLambdaEdgeDeployAndRollback(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"E1EXAMPLE", "E2EXAMPLE"} {
-		if got := w.cf.association(id, "origin-response"); got != lambdaARN+":2" {
+		if got := w.cf.Association(id, "origin-response"); got != lambdaARN+":2" {
 			t.Fatalf("%s points at %q", id, got)
 		}
 	}
-	if string(w.lambda.versions[1]) != "zip-1" {
-		t.Fatalf("version 2 holds %q", w.lambda.versions[1])
+	if string(w.lambda.Versions[1]) != "zip-1" {
+		t.Fatalf("version 2 holds %q", w.lambda.Versions[1])
 	}
 	p2, _ := d.Plan(ctx, lambdaArtifacts(t, rulesV2, "zip-2"))
 	if _, err := d.Apply(ctx, p2); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.cf.association("E1EXAMPLE", "origin-response"); got != lambdaARN+":3" {
+	if got := w.cf.Association("E1EXAMPLE", "origin-response"); got != lambdaARN+":3" {
 		t.Fatalf("after the second deploy E1 points at %q", got)
 	}
 	// Invalidations run after the distributions are Deployed.
-	if n := len(w.cf.invalidations); n != 4 {
+	if n := len(w.cf.Invalidations); n != 4 {
 		t.Fatalf("%d invalidations, want 2 per deploy", n)
 	}
 
@@ -59,10 +59,10 @@ func TestLambdaEdgeDeployAndRollback(t *testing.T) {
 	if _, err := d.Apply(ctx, rp); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.cf.association("E2EXAMPLE", "origin-response"); got != lambdaARN+":2" {
+	if got := w.cf.Association("E2EXAMPLE", "origin-response"); got != lambdaARN+":2" {
 		t.Fatalf("after rollback E2 points at %q", got)
 	}
-	if len(w.lambda.versions) != 3 {
+	if len(w.lambda.Versions) != 3 {
 		t.Fatal("rollback published a version; it should reuse the old one")
 	}
 }
@@ -71,13 +71,13 @@ func TestLambdaEdgeDeployAndRollback(t *testing.T) {
 func TestLambdaEdgeBadZipChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.lambda.rejectZip = true
+	w.lambda.RejectZip = true
 	d := w.deployer(Target{Mode: ModeLambdaEdge, Function: "redirects", Distributions: []string{"E1EXAMPLE"}})
 	p, _ := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "not a zip"))
 	if _, err := d.Apply(ctx, p); err == nil || !strings.Contains(err.Error(), "unzip") {
 		t.Fatalf("want the Lambda error, got %v", err)
 	}
-	if got := w.cf.association("E1EXAMPLE", "origin-response"); got != lambdaARN+":1" || w.cf.dists["E1EXAMPLE"].updates != 0 {
+	if got := w.cf.Association("E1EXAMPLE", "origin-response"); got != lambdaARN+":1" || w.cf.Dists["E1EXAMPLE"].Updates != 0 {
 		t.Fatalf("the distribution changed: %q", got)
 	}
 }
@@ -88,13 +88,13 @@ func TestLambdaEdgeBadZipChangesNothing(t *testing.T) {
 func TestLambdaEdgeSecondDistributionConflict(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.add("PUT /2020-05-31/distribution/E2EXAMPLE/config", 1, 412, "PreconditionFailed")
+	w.cf.Fail("PUT /2020-05-31/distribution/E2EXAMPLE/config", 1, 412, "PreconditionFailed")
 	d := w.deployer(Target{Mode: ModeLambdaEdge, Function: "redirects", Distributions: []string{"E1EXAMPLE", "E2EXAMPLE"}})
 	p, _ := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "zip-1"))
 	if _, err := d.Apply(ctx, p); !errors.Is(err, ErrConflict) {
 		t.Fatalf("want a conflict, got %v", err)
 	}
-	if got := w.cf.association("E1EXAMPLE", "origin-response"); got != lambdaARN+":1" {
+	if got := w.cf.Association("E1EXAMPLE", "origin-response"); got != lambdaARN+":1" {
 		t.Fatalf("E1 was left pointing at %q", got)
 	}
 	p2, err := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "zip-1"))
@@ -135,8 +135,8 @@ func functionArtifacts(t *testing.T, rulesText, code string, kvs map[string]stri
 func TestCloudFrontFunctionDeploy(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.addFunction("redirects", behaveFromCode)
-	w.kvs.items = kvsEntries(120, "old-")
+	w.cf.AddFunction("redirects", behaveFromCode)
+	w.kvs.Items = kvsEntries(120, "old-")
 	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
 
 	want := kvsEntries(100, "new-") // 100 puts, 20 deletes: 3 batches
@@ -147,15 +147,15 @@ func TestCloudFrontFunctionDeploy(t *testing.T) {
 	if _, err := d.Apply(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if !maps.Equal(w.kvs.items, want) || w.kvs.updates != 3 {
-		t.Fatalf("store has %d keys after %d UpdateKeys", len(w.kvs.items), w.kvs.updates)
+	if !maps.Equal(w.kvs.Items, want) || w.kvs.Updates != 3 {
+		t.Fatalf("store has %d keys after %d UpdateKeys", len(w.kvs.Items), w.kvs.Updates)
 	}
-	fn := w.cf.functions["redirects"]
-	if string(fn.live) != rulesV1 || fn.tests == 0 {
-		t.Fatalf("LIVE holds %q after %d tests", fn.live, fn.tests)
+	fn := w.cf.Functions["redirects"]
+	if string(fn.Live) != rulesV1 || fn.Tests == 0 {
+		t.Fatalf("LIVE holds %q after %d tests", fn.Live, fn.Tests)
 	}
-	if !strings.Contains(fn.config, testKVSARN) {
-		t.Fatalf("the store is not associated: %s", fn.config)
+	if !strings.Contains(fn.Config, testKVSARN) {
+		t.Fatalf("the store is not associated: %s", fn.Config)
 	}
 
 	// Code that answers differently from the engine is not published, and
@@ -165,7 +165,7 @@ func TestCloudFrontFunctionDeploy(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "the rules say") {
 		t.Fatalf("want a test failure, got %v", err)
 	}
-	if string(fn.live) != rulesV1 || !maps.Equal(w.kvs.items, want) {
+	if string(fn.Live) != rulesV1 || !maps.Equal(w.kvs.Items, want) {
 		t.Fatal("a failed test left LIVE or the store changed")
 	}
 
@@ -181,7 +181,7 @@ func TestCloudFrontFunctionDeploy(t *testing.T) {
 	if _, err := d.Apply(ctx, rp); err != nil {
 		t.Fatal(err)
 	}
-	if string(fn.live) != rulesV1 || !maps.Equal(w.kvs.items, want) {
+	if string(fn.Live) != rulesV1 || !maps.Equal(w.kvs.Items, want) {
 		t.Fatal("rollback did not restore the first code and store")
 	}
 }
@@ -189,14 +189,14 @@ func TestCloudFrontFunctionDeploy(t *testing.T) {
 func TestCloudFrontFunctionRefusesMassDelete(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.addFunction("redirects", behaveFromCode)
-	w.kvs.items = kvsEntries(120, "old-")
+	w.cf.AddFunction("redirects", behaveFromCode)
+	w.kvs.Items = kvsEntries(120, "old-")
 	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
 	p, _ := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, map[string]string{}))
 	if _, err := d.Apply(ctx, p); !errors.Is(err, ErrMassDelete) {
 		t.Fatalf("want ErrMassDelete, got %v", err)
 	}
-	if len(w.kvs.items) != 120 || w.kvs.updates != 0 {
+	if len(w.kvs.Items) != 120 || w.kvs.Updates != 0 {
 		t.Fatal("the store changed")
 	}
 	d.Target.AllowMassDelete = true
@@ -204,7 +204,7 @@ func TestCloudFrontFunctionRefusesMassDelete(t *testing.T) {
 	if _, err := d.Apply(ctx, p2); err != nil {
 		t.Fatal(err)
 	}
-	if len(w.kvs.items) != 0 {
+	if len(w.kvs.Items) != 0 {
 		t.Fatal("allowed mass delete did not empty the store")
 	}
 }
@@ -214,20 +214,20 @@ func TestCloudFrontFunctionRefusesMassDelete(t *testing.T) {
 func TestCloudFrontFunctionHalfWrittenStoreIsReverted(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.addFunction("redirects", behaveFromCode)
-	w.kvs.items = kvsEntries(120, "old-")
-	before := maps.Clone(w.kvs.items)
-	w.kvs.failAfter = 1
+	w.cf.AddFunction("redirects", behaveFromCode)
+	w.kvs.Items = kvsEntries(120, "old-")
+	before := maps.Clone(w.kvs.Items)
+	w.kvs.FailAfter = 1
 	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
 	p, _ := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, kvsEntries(120, "new-")))
 	if _, err := d.Apply(ctx, p); err == nil {
 		t.Fatal("want an error")
 	}
-	w.kvs.failAfter = 0
-	if !maps.Equal(w.kvs.items, before) {
+	w.kvs.FailAfter = 0
+	if !maps.Equal(w.kvs.Items, before) {
 		t.Fatal("the store was left half-written")
 	}
-	if string(w.cf.functions["redirects"].live) == rulesV1 {
+	if string(w.cf.Functions["redirects"].Live) == rulesV1 {
 		t.Fatal("the function was published")
 	}
 }
@@ -236,8 +236,8 @@ func TestCloudFrontFunctionHalfWrittenStoreIsReverted(t *testing.T) {
 func TestCloudFrontFunctionStoreConflict(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.addFunction("redirects", behaveFromCode)
-	w.kvs.add("POST /key-value-stores/", 1, 409, "ConflictException")
+	w.cf.AddFunction("redirects", behaveFromCode)
+	w.kvs.Fail("POST /key-value-stores/", 1, 409, "ConflictException")
 	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
 	p, _ := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, kvsEntries(3, "v")))
 	if _, err := d.Apply(ctx, p); !errors.Is(err, ErrConflict) {

@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -12,62 +11,38 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/signposthq/signpost"
 	"github.com/signposthq/signpost/engine"
+	"github.com/signposthq/signpost/internal/awsfake"
 )
 
-// world is an AWS account in a box: an in-process S3 server (gofakes3,
-// which implements If-Match and If-None-Match on PutObject) and the
-// stand-ins for CloudFront, Lambda and the KeyValueStore.
+// world runs the deploys of a test against awsfake's World.
 type world struct {
 	t       *testing.T
 	s3      *s3.Client
-	cf      *fakeCloudFront
-	lambda  *fakeLambda
-	kvs     *fakeKVS
+	cf      *awsfake.CloudFront
+	lambda  *awsfake.Lambda
+	kvs     *awsfake.KVS
 	clients *Clients
 
 	mu     sync.Mutex
 	events []Event
 }
 
-const testKVSARN = "arn:aws:cloudfront::123456789012:key-value-store/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+const testKVSARN = awsfake.KVSARN
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	backend := s3mem.New()
-	if err := backend.CreateBucket("site"); err != nil {
-		t.Fatal(err)
-	}
-	s3srv := httptest.NewServer(gofakes3.New(backend).Server())
-	t.Cleanup(s3srv.Close)
-	w := &world{t: t, cf: newFakeCloudFront(t), lambda: newFakeLambda(t, "redirects"), kvs: newFakeKVS(t, testKVSARN)}
-	w.cf.addDistribution("E1EXAMPLE")
-	w.cf.addDistribution("E2EXAMPLE")
-	cfSrv := httptest.NewServer(w.cf)
-	lSrv := httptest.NewServer(w.lambda)
-	kSrv := httptest.NewServer(w.kvs)
-	t.Cleanup(cfSrv.Close)
-	t.Cleanup(lSrv.Close)
-	t.Cleanup(kSrv.Close)
-
+	aw := awsfake.Start(t)
 	// The endpoints are given the standard way, through the environment,
 	// so that the test also checks that the SDK picks them up.
-	t.Setenv("AWS_ENDPOINT_URL_S3", s3srv.URL)
-	t.Setenv("AWS_ENDPOINT_URL_CLOUDFRONT", cfSrv.URL)
-	t.Setenv("AWS_ENDPOINT_URL_LAMBDA", lSrv.URL)
-	t.Setenv("AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE", kSrv.URL)
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	for k, v := range aw.Env {
+		t.Setenv(k, v)
+	}
+	w := &world{t: t, cf: aw.CloudFront, lambda: aw.Lambda, kvs: aw.KVS}
 	c, err := NewClients(context.Background(), "eu-west-1",
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")),
-		config.WithRegion("eu-west-1"),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = 4

@@ -36,7 +36,7 @@ func TestS3DeployPlanApplyRollback(t *testing.T) {
 	if p.Current != nil || p.Stats != (DiffStats{Added: 3}) {
 		t.Fatalf("first plan: current %v, stats %+v", p.Current, p.Stats)
 	}
-	if w.object("config/redirects.json") != nil || len(w.cf.invalidations) != 0 {
+	if w.object("config/redirects.json") != nil || len(w.cf.Invalidations) != 0 {
 		t.Fatal("planning changed something")
 	}
 
@@ -51,7 +51,7 @@ func TestS3DeployPlanApplyRollback(t *testing.T) {
 	if len(res.Invalidations) != 1 || res.Invalidations[0].Status != "Completed" {
 		t.Fatalf("invalidations %+v", res.Invalidations)
 	}
-	if got := w.cf.invalidations[0].paths; !slices.Equal(got, []string{"/blog", "/blog/*", "/jobs", "/jobs/", "/resources/the-follow-up-formula", "/resources/the-follow-up-formula/"}) {
+	if got := w.cf.Invalidations[0].Paths; !slices.Equal(got, []string{"/blog", "/blog/*", "/jobs", "/jobs/", "/resources/the-follow-up-formula", "/resources/the-follow-up-formula/"}) {
 		t.Fatalf("first deploy invalidated %q", got)
 	}
 
@@ -66,7 +66,7 @@ func TestS3DeployPlanApplyRollback(t *testing.T) {
 	if _, err := d.Apply(ctx, p2); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.cf.invalidations[1].paths; !slices.Equal(got, []string{"/%C3%BCber%20uns", "/%C3%BCber%20uns/", "/blog", "/blog/*", "/jobs", "/jobs/"}) {
+	if got := w.cf.Invalidations[1].Paths; !slices.Equal(got, []string{"/%C3%BCber%20uns", "/%C3%BCber%20uns/", "/blog", "/blog/*", "/jobs", "/jobs/"}) {
 		t.Fatalf("second deploy invalidated %q", got)
 	}
 
@@ -94,7 +94,7 @@ func TestS3DeployPlanApplyRollback(t *testing.T) {
 	if got := w.object("config/redirects.json"); !bytes.Equal(got, v1) {
 		t.Fatalf("rollback did not restore the first table")
 	}
-	if n := len(w.cf.invalidations); n != 3 {
+	if n := len(w.cf.Invalidations); n != 3 {
 		t.Fatalf("%d invalidations after rollback", n)
 	}
 	// A second rollback goes forward again.
@@ -211,15 +211,15 @@ func TestS3ObjectChangedOutside(t *testing.T) {
 func TestS3RetriesThrottlingAnd5xx(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.add("/invalidation", 1, 400, "Throttling")
-	w.cf.add("/invalidation", 1, 503, "ServiceUnavailable")
+	w.cf.Fail("/invalidation", 1, 400, "Throttling")
+	w.cf.Fail("/invalidation", 1, 503, "ServiceUnavailable")
 	d := w.deployer(Target{Mode: ModeS3, Distributions: []string{"E1EXAMPLE", "E2EXAMPLE"}})
 	p, _ := d.Plan(ctx, artifacts(t, rulesV1))
 	res, err := d.Apply(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Invalidations) != 2 || len(w.cf.invalidations) != 2 {
+	if len(res.Invalidations) != 2 || len(w.cf.Invalidations) != 2 {
 		t.Fatalf("want one invalidation per distribution, got %+v", res.Invalidations)
 	}
 }
@@ -229,7 +229,7 @@ func TestS3RetriesThrottlingAnd5xx(t *testing.T) {
 func TestS3InvalidationFailsAfterUpload(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.add("/invalidation", 10, 403, "AccessDenied")
+	w.cf.Fail("/invalidation", 10, 403, "AccessDenied")
 	d := w.deployer(Target{Mode: ModeS3, Distributions: []string{"E1EXAMPLE"}})
 	p, _ := d.Plan(ctx, artifacts(t, rulesV1))
 	_, err := d.Apply(ctx, p)

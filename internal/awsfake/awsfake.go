@@ -1,14 +1,15 @@
-package deploy
-
-// Stand-ins for the AWS APIs a deploy calls, speaking their real wire
+// Package awsfake holds stand-ins for the AWS APIs a deploy calls, speaking their real wire
 // protocols (CloudFront's XML REST API under /2020-05-31/, Lambda's JSON
 // REST API under /2015-03-31/, the KeyValueStore's JSON REST API) so that the
 // requests aws-sdk-go-v2 sends are checked as they are: paths, methods,
 // If-Match headers, bodies. They model ETags, revisions and conflicts, and
-// can be told to fail.
+// can be told to fail. They are for tests only.
+package awsfake
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -36,7 +37,9 @@ type faults struct {
 	list []*fault
 }
 
-func (f *faults) add(match string, n, status int, code string) {
+// Fail makes the next n requests whose "METHOD path" contains match fail
+// with status and the service's error code.
+func (f *faults) Fail(match string, n, status int, code string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.list = append(f.list, &fault{match, n, status, code})
@@ -57,43 +60,49 @@ func (f *faults) take(r *http.Request) *fault {
 
 // --- CloudFront ---------------------------------------------------------
 
-type fakeCloudFront struct {
-	t *testing.T
+// CloudFront stands in for CloudFront's API: distributions and their
+// configs (with ETags), invalidations, and functions with their two stages.
+type CloudFront struct {
+	t testing.TB
 	faults
 	mu            sync.Mutex
-	dists         map[string]*fakeDist
-	invalidations []fakeInvalidation
+	Dists         map[string]*Distribution
+	Invalidations []Invalidation
 	callerRefs    map[string]bool
-	functions     map[string]*fakeFunction
+	Functions     map[string]*Function
 	calls         []string
 }
 
-type fakeDist struct {
-	config  []byte // the DistributionConfig XML as last written
+// Distribution is a distribution's state.
+type Distribution struct {
+	Config  []byte // the DistributionConfig XML as last written
 	etag    int
 	polls   int // GetDistribution calls left before Deployed
 	status  string
-	updates int
+	Updates int
 }
 
-type fakeInvalidation struct {
+// Invalidation is one CreateInvalidation received.
+type Invalidation struct {
 	dist, id string
-	paths    []string
+	Paths    []string
 	polls    int
 }
 
-type fakeFunction struct {
-	dev, live []byte
+// Function is a CloudFront Function.
+type Function struct {
+	Dev, Live []byte // the code of each stage
 	etag      int
-	config    string // FunctionConfig XML
+	Config    string // FunctionConfig XML
 	// behave answers a viewer-request event for the given code, as the
 	// function would; nil output means the request passes through.
 	behave func(code []byte, uri, host, query string) (status int, location string, errMsg string)
-	tests  int
+	Tests  int
 }
 
-func newFakeCloudFront(t *testing.T) *fakeCloudFront {
-	return &fakeCloudFront{t: t, dists: map[string]*fakeDist{}, callerRefs: map[string]bool{}, functions: map[string]*fakeFunction{}}
+// NewCloudFront returns a CloudFront with no distributions.
+func NewCloudFront(t testing.TB) *CloudFront {
+	return &CloudFront{t: t, Dists: map[string]*Distribution{}, callerRefs: map[string]bool{}, Functions: map[string]*Function{}}
 }
 
 const initialDistConfig = `<?xml version="1.0" encoding="UTF-8"?>
@@ -105,13 +114,13 @@ const initialDistConfig = `<?xml version="1.0" encoding="UTF-8"?>
 	`<CacheBehaviors><Quantity>1</Quantity><Items><CacheBehavior><PathPattern>/docs/*</PathPattern><TargetOriginId>s3</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy></CacheBehavior></Items></CacheBehaviors>` +
 	`</DistributionConfig>`
 
-func (f *fakeCloudFront) addDistribution(id string) {
-	f.dists[id] = &fakeDist{config: []byte(initialDistConfig), etag: 1, status: "Deployed"}
+func (f *CloudFront) AddDistribution(id string) {
+	f.Dists[id] = &Distribution{Config: []byte(initialDistConfig), etag: 1, status: "Deployed"}
 }
 
 // association returns the ARN the default cache behavior's trigger points
 // at, read from the XML the SDK wrote.
-func (f *fakeCloudFront) association(id, eventType string) string {
+func (f *CloudFront) Association(id, eventType string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var cfg struct {
@@ -122,7 +131,7 @@ func (f *fakeCloudFront) association(id, eventType string) string {
 			} `xml:"LambdaFunctionAssociations>Items>LambdaFunctionAssociation"`
 		} `xml:"DefaultCacheBehavior"`
 	}
-	if err := xml.Unmarshal(f.dists[id].config, &cfg); err != nil {
+	if err := xml.Unmarshal(f.Dists[id].Config, &cfg); err != nil {
 		f.t.Fatalf("distribution %s config: %v", id, err)
 	}
 	for _, it := range cfg.Default.Items {
@@ -139,7 +148,7 @@ func xmlError(w http.ResponseWriter, status int, code, msg string) {
 	fmt.Fprintf(w, `<?xml version="1.0"?><ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`, code, msg)
 }
 
-func (f *fakeCloudFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *CloudFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if flt := f.take(r); flt != nil {
 		xmlError(w, flt.status, flt.code, "injected failure")
 		return
@@ -161,7 +170,7 @@ func (f *fakeCloudFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(parts) == 3 && parts[0] == "distribution" && parts[2] == "config":
 		f.distConfig(w, r, parts[1], body)
 	case len(parts) == 2 && parts[0] == "distribution" && r.Method == "GET":
-		d := f.dists[parts[1]]
+		d := f.Dists[parts[1]]
 		if d == nil {
 			xmlError(w, 404, "NoSuchDistribution", "no such distribution")
 			return
@@ -181,8 +190,8 @@ func (f *fakeCloudFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *fakeCloudFront) createInvalidation(w http.ResponseWriter, dist string, body []byte) {
-	if f.dists[dist] == nil {
+func (f *CloudFront) createInvalidation(w http.ResponseWriter, dist string, body []byte) {
+	if f.Dists[dist] == nil {
 		xmlError(w, 404, "NoSuchDistribution", "no such distribution")
 		return
 	}
@@ -196,7 +205,7 @@ func (f *fakeCloudFront) createInvalidation(w http.ResponseWriter, dist string, 
 		xmlError(w, 400, "MalformedInput", err.Error())
 		return
 	}
-	if batch.Quantity != len(batch.Paths) || len(batch.Paths) == 0 || len(batch.Paths) > MaxPathsPerInvalidation {
+	if batch.Quantity != len(batch.Paths) || len(batch.Paths) == 0 || len(batch.Paths) > 3000 {
 		xmlError(w, 400, "InconsistentQuantities", "quantity does not match the paths")
 		return
 	}
@@ -211,16 +220,16 @@ func (f *fakeCloudFront) createInvalidation(w http.ResponseWriter, dist string, 
 		return
 	}
 	f.callerRefs[batch.Ref] = true
-	id := fmt.Sprintf("I%d", len(f.invalidations)+1)
-	f.invalidations = append(f.invalidations, fakeInvalidation{dist: dist, id: id, paths: batch.Paths, polls: 1})
+	id := fmt.Sprintf("I%d", len(f.Invalidations)+1)
+	f.Invalidations = append(f.Invalidations, Invalidation{dist: dist, id: id, Paths: batch.Paths, polls: 1})
 	w.Header().Set("Location", "https://cloudfront.amazonaws.com/2020-05-31/distribution/"+dist+"/invalidation/"+id)
 	w.WriteHeader(201)
 	fmt.Fprintf(w, `<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>%s</Id><Status>InProgress</Status><CreateTime>2026-11-25T09:00:00Z</CreateTime>%s</Invalidation>`, id, body[strings.Index(string(body), "<InvalidationBatch"):])
 }
 
-func (f *fakeCloudFront) getInvalidation(w http.ResponseWriter, dist, id string) {
-	for i := range f.invalidations {
-		inv := &f.invalidations[i]
+func (f *CloudFront) getInvalidation(w http.ResponseWriter, dist, id string) {
+	for i := range f.Invalidations {
+		inv := &f.Invalidations[i]
 		if inv.dist == dist && inv.id == id {
 			status := "Completed"
 			if inv.polls > 0 {
@@ -234,8 +243,8 @@ func (f *fakeCloudFront) getInvalidation(w http.ResponseWriter, dist, id string)
 	xmlError(w, 404, "NoSuchInvalidation", "no such invalidation")
 }
 
-func (f *fakeCloudFront) distConfig(w http.ResponseWriter, r *http.Request, id string, body []byte) {
-	d := f.dists[id]
+func (f *CloudFront) distConfig(w http.ResponseWriter, r *http.Request, id string, body []byte) {
+	d := f.Dists[id]
 	if d == nil {
 		xmlError(w, 404, "NoSuchDistribution", "no such distribution")
 		return
@@ -243,7 +252,7 @@ func (f *fakeCloudFront) distConfig(w http.ResponseWriter, r *http.Request, id s
 	switch r.Method {
 	case "GET":
 		w.Header().Set("ETag", "E"+strconv.Itoa(d.etag))
-		w.Write(d.config)
+		w.Write(d.Config)
 	case "PUT":
 		if r.Header.Get("If-Match") != "E"+strconv.Itoa(d.etag) {
 			xmlError(w, 412, "PreconditionFailed", "The If-Match version is missing or not valid for the resource.")
@@ -258,27 +267,27 @@ func (f *fakeCloudFront) distConfig(w http.ResponseWriter, r *http.Request, id s
 			xmlError(w, 400, "MalformedInput", "the config must be the whole DistributionConfig read before")
 			return
 		}
-		d.config, d.etag, d.status, d.polls = body, d.etag+1, "InProgress", 1
-		d.updates++
+		d.Config, d.etag, d.status, d.polls = body, d.etag+1, "InProgress", 1
+		d.Updates++
 		w.Header().Set("ETag", "E"+strconv.Itoa(d.etag))
 		fmt.Fprintf(w, `<?xml version="1.0"?><Distribution xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>%s</Id><Status>InProgress</Status><DomainName>d1.cloudfront.net</DomainName></Distribution>`, id)
 	}
 }
 
-func (f *fakeCloudFront) addFunction(name string, behave func(code []byte, uri, host, query string) (int, string, string)) {
-	f.functions[name] = &fakeFunction{dev: []byte("function handler(e) { return e.request }"), etag: 1, behave: behave,
-		config: `<Comment>redirects</Comment><Runtime>cloudfront-js-2.0</Runtime>`}
-	f.functions[name].live = f.functions[name].dev
+func (f *CloudFront) AddFunction(name string, behave func(code []byte, uri, host, query string) (int, string, string)) {
+	f.Functions[name] = &Function{Dev: []byte("function handler(e) { return e.request }"), etag: 1, behave: behave,
+		Config: `<Comment>redirects</Comment><Runtime>cloudfront-js-2.0</Runtime>`}
+	f.Functions[name].Live = f.Functions[name].Dev
 }
 
-func (f *fakeCloudFront) functionSummary(name, stage string) string {
-	fn := f.functions[name]
-	return fmt.Sprintf(`<Name>%s</Name><Status>UNASSOCIATED</Status><FunctionConfig>%s</FunctionConfig><FunctionMetadata><FunctionARN>arn:aws:cloudfront::123456789012:function/%s</FunctionARN><Stage>%s</Stage><LastModifiedTime>2026-11-25T09:00:00Z</LastModifiedTime></FunctionMetadata>`, name, fn.config, name, stage)
+func (f *CloudFront) functionSummary(name, stage string) string {
+	fn := f.Functions[name]
+	return fmt.Sprintf(`<Name>%s</Name><Status>UNASSOCIATED</Status><FunctionConfig>%s</FunctionConfig><FunctionMetadata><FunctionARN>arn:aws:cloudfront::123456789012:function/%s</FunctionARN><Stage>%s</Stage><LastModifiedTime>2026-11-25T09:00:00Z</LastModifiedTime></FunctionMetadata>`, name, fn.Config, name, stage)
 }
 
-func (f *fakeCloudFront) function(w http.ResponseWriter, r *http.Request, parts []string, body []byte) {
+func (f *CloudFront) function(w http.ResponseWriter, r *http.Request, parts []string, body []byte) {
 	name := parts[1]
-	fn := f.functions[name]
+	fn := f.Functions[name]
 	if fn == nil {
 		xmlError(w, 404, "NoSuchFunctionExists", "no such function")
 		return
@@ -320,7 +329,7 @@ func (f *fakeCloudFront) function(w http.ResponseWriter, r *http.Request, parts 
 			xmlError(w, 400, "InvalidArgument", "runtime missing")
 			return
 		}
-		fn.dev, fn.config, fn.etag = code, req.Config.Inner, fn.etag+1
+		fn.Dev, fn.Config, fn.etag = code, req.Config.Inner, fn.etag+1
 		// The real API names this header ETtag.
 		w.Header().Set("ETtag", "ETVPDKIKX0DER"+strconv.Itoa(fn.etag))
 		fmt.Fprintf(w, `<?xml version="1.0"?><FunctionSummary%s>%s</FunctionSummary>`, ns, f.functionSummary(name, "DEVELOPMENT"))
@@ -351,16 +360,16 @@ func (f *fakeCloudFront) function(w http.ResponseWriter, r *http.Request, parts 
 			xmlError(w, 400, "TestFunctionFailed", "the event object is not a viewer-request event")
 			return
 		}
-		code := fn.dev
+		code := fn.Dev
 		if req.Stage == "LIVE" {
-			code = fn.live
+			code = fn.Live
 		}
 		q := url.Values{}
 		for k, v := range ev.Request.Querystring {
 			q.Set(k, v.Value)
 		}
 		status, loc, errMsg := fn.behave(code, ev.Request.URI, ev.Request.Headers["host"]["value"], q.Encode())
-		fn.tests++
+		fn.Tests++
 		out := `{"request":{"uri":` + strconv.Quote(ev.Request.URI) + `}}`
 		if status != 0 {
 			out = fmt.Sprintf(`{"response":{"statusCode":%d,"headers":{"location":{"value":%q}}}}`, status, loc)
@@ -372,7 +381,7 @@ func (f *fakeCloudFront) function(w http.ResponseWriter, r *http.Request, parts 
 		if !ifMatch() {
 			return
 		}
-		fn.live = fn.dev
+		fn.Live = fn.Dev
 		fmt.Fprintf(w, `<?xml version="1.0"?><FunctionSummary%s>%s</FunctionSummary>`, ns, f.functionSummary(name, "LIVE"))
 	default:
 		f.t.Errorf("cloudfront stand-in: unexpected %s %s", r.Method, r.URL.Path)
@@ -382,21 +391,24 @@ func (f *fakeCloudFront) function(w http.ResponseWriter, r *http.Request, parts 
 
 // --- Lambda -------------------------------------------------------------
 
-type fakeLambda struct {
-	t *testing.T
+// Lambda stands in for the Lambda API of one function: code updates with
+// revision IDs, published versions that are Pending before Active.
+type Lambda struct {
+	t testing.TB
 	faults
 	mu        sync.Mutex
 	name      string
 	code      []byte
 	revision  int
-	versions  [][]byte
+	Versions  [][]byte
 	updating  int // configuration polls left before LastUpdateStatus Successful
 	pending   map[string]int
-	rejectZip bool
+	RejectZip bool
 }
 
-func newFakeLambda(t *testing.T, name string) *fakeLambda {
-	return &fakeLambda{t: t, name: name, code: []byte("v1"), revision: 1, versions: [][]byte{[]byte("v1")}, pending: map[string]int{}}
+// NewLambda returns a function called name whose version 1 exists.
+func NewLambda(t testing.TB, name string) *Lambda {
+	return &Lambda{t: t, name: name, code: []byte("v1"), revision: 1, Versions: [][]byte{[]byte("v1")}, pending: map[string]int{}}
 }
 
 func lambdaError(w http.ResponseWriter, status int, typ, msg string) {
@@ -406,9 +418,9 @@ func lambdaError(w http.ResponseWriter, status int, typ, msg string) {
 	fmt.Fprintf(w, `{"Type":"User","message":%q}`, msg)
 }
 
-func (f *fakeLambda) arn() string { return "arn:aws:lambda:us-east-1:123456789012:function:" + f.name }
+func (f *Lambda) arn() string { return "arn:aws:lambda:us-east-1:123456789012:function:" + f.name }
 
-func (f *fakeLambda) config(version string) map[string]any {
+func (f *Lambda) config(version string) map[string]any {
 	c := map[string]any{"FunctionName": f.name, "FunctionArn": f.arn(), "Runtime": "nodejs22.x", "Handler": "index.handler",
 		"RevisionId": fmt.Sprintf("rev-%d", f.revision), "CodeSha256": sha256Hex(f.code), "Version": "$LATEST", "State": "Active", "LastUpdateStatus": "Successful"}
 	if f.updating > 0 {
@@ -423,7 +435,7 @@ func (f *fakeLambda) config(version string) map[string]any {
 	return c
 }
 
-func (f *fakeLambda) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *Lambda) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if flt := f.take(r); flt != nil {
 		lambdaError(w, flt.status, flt.code, "injected failure")
 		return
@@ -460,7 +472,7 @@ func (f *fakeLambda) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		zip, err := base64.StdEncoding.DecodeString(fmt.Sprint(body["ZipFile"]))
-		if err != nil || len(zip) == 0 || f.rejectZip {
+		if err != nil || len(zip) == 0 || f.RejectZip {
 			lambdaError(w, 400, "InvalidParameterValueException", "Could not unzip uploaded file.")
 			return
 		}
@@ -471,8 +483,8 @@ func (f *fakeLambda) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			lambdaError(w, 412, "PreconditionFailedException", "The Revision Id provided does not match the latest Revision Id.")
 			return
 		}
-		f.versions = append(f.versions, f.code)
-		v := strconv.Itoa(len(f.versions))
+		f.Versions = append(f.Versions, f.code)
+		v := strconv.Itoa(len(f.Versions))
 		f.pending[v] = 1
 		f.revision++
 		w.WriteHeader(201)
@@ -485,22 +497,24 @@ func (f *fakeLambda) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // --- KeyValueStore --------------------------------------------------------
 
-type fakeKVS struct {
-	t *testing.T
+// KVS stands in for the CloudFront KeyValueStore API of one store.
+type KVS struct {
+	t testing.TB
 	faults
 	mu      sync.Mutex
 	arn     string
-	items   map[string]string
+	Items   map[string]string
 	etag    int
-	updates int
+	Updates int
 	// failAfter makes the one UpdateKeys call after that many succeeded
 	// fail with an error that is not retried (0: never).
-	failAfter int
+	FailAfter int
 	failed    bool
 }
 
-func newFakeKVS(t *testing.T, arn string) *fakeKVS {
-	return &fakeKVS{t: t, arn: arn, items: map[string]string{}, etag: 1}
+// NewKVS returns an empty store.
+func NewKVS(t testing.TB, arn string) *KVS {
+	return &KVS{t: t, arn: arn, Items: map[string]string{}, etag: 1}
 }
 
 func kvsError(w http.ResponseWriter, status int, typ, msg string) {
@@ -510,7 +524,7 @@ func kvsError(w http.ResponseWriter, status int, typ, msg string) {
 	fmt.Fprintf(w, `{"Message":%q}`, msg)
 }
 
-func (f *fakeKVS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *KVS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if flt := f.take(r); flt != nil {
 		kvsError(w, flt.status, flt.code, "injected failure")
 		return
@@ -537,14 +551,14 @@ func (f *fakeKVS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case len(segs) == 2 && r.Method == "GET":
 		w.Header().Set("ETag", etag)
-		fmt.Fprintf(w, `{"KvsARN":%q,"ItemCount":%d,"TotalSizeInBytes":%d,"Status":"READY"}`, f.arn, len(f.items), 0)
+		fmt.Fprintf(w, `{"KvsARN":%q,"ItemCount":%d,"TotalSizeInBytes":%d,"Status":"READY"}`, f.arn, len(f.Items), 0)
 	case len(segs) == 3 && segs[2] == "keys" && r.Method == "GET":
-		keys := sortedKeys(f.items)
+		keys := sortedKeys(f.Items)
 		start, _ := strconv.Atoi(r.URL.Query().Get("NextToken"))
 		end := min(start+50, len(keys))
 		var items []map[string]string
 		for _, k := range keys[start:end] {
-			items = append(items, map[string]string{"Key": k, "Value": f.items[k]})
+			items = append(items, map[string]string{"Key": k, "Value": f.Items[k]})
 		}
 		out := map[string]any{"Items": items}
 		if end < len(keys) {
@@ -564,21 +578,21 @@ func (f *fakeKVS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			kvsError(w, 400, "ValidationException", "between 1 and 50 keys per UpdateKeys")
 			return
 		}
-		if f.failAfter > 0 && f.updates == f.failAfter && !f.failed {
+		if f.FailAfter > 0 && f.Updates == f.FailAfter && !f.failed {
 			f.failed = true
 			kvsError(w, 400, "ServiceQuotaExceededException", "the store is full")
 			return
 		}
 		for _, p := range req.Puts {
-			f.items[p.Key] = p.Value
+			f.Items[p.Key] = p.Value
 		}
 		for _, d := range req.Deletes {
-			delete(f.items, d.Key)
+			delete(f.Items, d.Key)
 		}
 		f.etag++
-		f.updates++
+		f.Updates++
 		w.Header().Set("ETag", "KV"+strconv.Itoa(f.etag))
-		fmt.Fprintf(w, `{"ETag":"KV%d","ItemCount":%d,"TotalSizeInBytes":0}`, f.etag, len(f.items))
+		fmt.Fprintf(w, `{"ETag":"KV%d","ItemCount":%d,"TotalSizeInBytes":0}`, f.etag, len(f.Items))
 	default:
 		f.t.Errorf("kvs stand-in: unexpected %s %s", r.Method, r.URL.Path)
 		kvsError(w, 400, "ValidationException", "unexpected")
@@ -592,4 +606,9 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
 }

@@ -1,0 +1,59 @@
+package awsfake
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+)
+
+// KVSARN is the ARN of the World's KeyValueStore.
+const KVSARN = "arn:aws:cloudfront::123456789012:key-value-store/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+
+// World is an AWS account in a box: an in-process S3 server (gofakes3,
+// which implements If-Match and If-None-Match on PutObject atomically) with
+// a bucket "site", and the stand-ins for CloudFront (distributions
+// E1EXAMPLE and E2EXAMPLE), Lambda (function "redirects") and a
+// KeyValueStore. Everything stops when the test ends.
+type World struct {
+	S3         *s3mem.Backend
+	CloudFront *CloudFront
+	Lambda     *Lambda
+	KVS        *KVS
+	// Env holds the standard AWS variables that point the SDK at the
+	// servers, with static credentials and no shared config.
+	Env map[string]string
+}
+
+// Start starts a World.
+func Start(t testing.TB) *World {
+	t.Helper()
+	w := &World{S3: s3mem.New(), CloudFront: NewCloudFront(t), Lambda: NewLambda(t, "redirects"), KVS: NewKVS(t, KVSARN)}
+	if err := w.S3.CreateBucket("site"); err != nil {
+		t.Fatal(err)
+	}
+	w.CloudFront.AddDistribution("E1EXAMPLE")
+	w.CloudFront.AddDistribution("E2EXAMPLE")
+	s3srv := httptest.NewServer(gofakes3.New(w.S3).Server())
+	cf := httptest.NewServer(w.CloudFront)
+	l := httptest.NewServer(w.Lambda)
+	k := httptest.NewServer(w.KVS)
+	for _, s := range []*httptest.Server{s3srv, cf, l, k} {
+		t.Cleanup(s.Close)
+	}
+	w.Env = map[string]string{
+		"AWS_ENDPOINT_URL_S3":                       s3srv.URL,
+		"AWS_ENDPOINT_URL_CLOUDFRONT":               cf.URL,
+		"AWS_ENDPOINT_URL_LAMBDA":                   l.URL,
+		"AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE": k.URL,
+		"AWS_ACCESS_KEY_ID":                         "AKIDEXAMPLE",
+		"AWS_SECRET_ACCESS_KEY":                     "secret",
+		"AWS_REGION":                                "eu-west-1",
+		"AWS_CONFIG_FILE":                           "/nonexistent/config",
+		"AWS_SHARED_CREDENTIALS_FILE":               "/nonexistent/credentials",
+		"AWS_EC2_METADATA_DISABLED":                 "true",
+		"AWS_RETRY_MODE":                            "standard",
+	}
+	return w
+}
