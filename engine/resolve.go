@@ -13,25 +13,28 @@ func bytesOf(s string) []byte {
 	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
-// request holds a path in its canonical and folded forms.
+// request is a path in its canonical (d) and folded (f) forms; n is the
+// length of d without its trailing slash.
 type request struct {
 	d, f []byte
 	n    int
-	db   [stackPath]byte
-	fb   [stackPath]byte
 }
 
-func (q *request) set(path string, fold bool) {
+// newRequest canonicalizes path into db and, when folding, fb. The buffers
+// are the caller's so that they can live on its stack.
+func newRequest(path string, fold bool, db, fb []byte) request {
+	var q request
 	if needsCanon(path) {
-		q.d = appendCanon(q.db[:0], path)
+		q.d = appendCanon(db, path)
 	} else {
 		q.d = bytesOf(path)
 	}
 	q.f = q.d
 	if fold {
-		q.f = appendFold(q.fb[:0], q.d)
+		q.f = appendFold(fb, q.d)
 	}
 	q.n = len(trimSlash(q.d))
+	return q
 }
 
 // hostTable returns the rules for a request's host, or nil when the host has
@@ -52,8 +55,8 @@ func (t *Table) hostTable(host string) *hostTable {
 // rawQuery is the query string without "?".
 func (t *Table) Resolve(host, path, rawQuery string) Decision {
 	h := t.hostTable(host)
-	var q request
-	q.set(path, t.opts.CaseInsensitive)
+	var db, fb [stackPath]byte
+	q := newRequest(path, t.opts.CaseInsensitive, db[:0], fb[:0])
 	var caps [maxCaptures]capture
 	m := t.match(h, q.d, q.f, q.n, &caps)
 	if m.rule < 0 {
@@ -151,8 +154,8 @@ func (t *Table) step(loc string, h *hostTable, frag string, exactFinal bool) (s 
 	if !ok {
 		return s, false
 	}
-	var q request
-	q.set(n.path, t.opts.CaseInsensitive)
+	var db, fb [stackPath]byte
+	q := newRequest(n.path, t.opts.CaseInsensitive, db[:0], fb[:0])
 	var caps [maxCaptures]capture
 	m := t.match(n.h, q.d, q.f, q.n, &caps)
 	if m.rule < 0 {
