@@ -8,8 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/signposthq/signpost"
-	"github.com/signposthq/signpost/engine"
+	"github.com/signposthq/signpost/internal/awsfake"
 )
 
 const lambdaARN = "arn:aws:lambda:us-east-1:123456789012:function:redirects"
@@ -103,21 +102,6 @@ func TestLambdaEdgeSecondDistributionConflict(t *testing.T) {
 	}
 }
 
-// behaveFromCode makes the CloudFront Function stand-in answer as a
-// function whose code embeds a rules file would: the test's "code" is the
-// rules text itself.
-func behaveFromCode(code []byte, uri, host, query string) (int, string, string) {
-	c := signpost.Compile("function.js", code, engine.Options{})
-	if c.Table == nil {
-		return 0, "", "SyntaxError: the function does not compile"
-	}
-	dec := c.Table.Resolve(host, uri, query)
-	if !dec.Match {
-		return 0, "", ""
-	}
-	return dec.Status, dec.Location, ""
-}
-
 func kvsEntries(n int, prefix string) map[string]string {
 	m := map[string]string{}
 	for i := range n {
@@ -135,7 +119,7 @@ func functionArtifacts(t *testing.T, rulesText, code string, kvs map[string]stri
 func TestCloudFrontFunctionDeploy(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.AddFunction("redirects", behaveFromCode)
+	w.cf.AddFunction("redirects", awsfake.BehaveAsRules)
 	w.kvs.Items = kvsEntries(120, "old-")
 	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
 
@@ -189,7 +173,7 @@ func TestCloudFrontFunctionDeploy(t *testing.T) {
 func TestCloudFrontFunctionRefusesMassDelete(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.AddFunction("redirects", behaveFromCode)
+	w.cf.AddFunction("redirects", awsfake.BehaveAsRules)
 	w.kvs.Items = kvsEntries(120, "old-")
 	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
 	p, _ := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, map[string]string{}))
@@ -214,7 +198,7 @@ func TestCloudFrontFunctionRefusesMassDelete(t *testing.T) {
 func TestCloudFrontFunctionHalfWrittenStoreIsReverted(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.AddFunction("redirects", behaveFromCode)
+	w.cf.AddFunction("redirects", awsfake.BehaveAsRules)
 	w.kvs.Items = kvsEntries(120, "old-")
 	before := maps.Clone(w.kvs.Items)
 	w.kvs.FailAfter = 1
@@ -236,7 +220,7 @@ func TestCloudFrontFunctionHalfWrittenStoreIsReverted(t *testing.T) {
 func TestCloudFrontFunctionStoreConflict(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	w.cf.AddFunction("redirects", behaveFromCode)
+	w.cf.AddFunction("redirects", awsfake.BehaveAsRules)
 	w.kvs.Fail("POST /key-value-stores/", 1, 409, "ConflictException")
 	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
 	p, _ := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, kvsEntries(3, "v")))

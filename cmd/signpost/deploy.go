@@ -65,7 +65,7 @@ type deployFlags struct {
 	plan, wait, jsonOut, breakLock bool
 	queryVariants, allowMassDelete bool
 	zip, code, kvsFile             string
-	timeout                        time.Duration
+	timeout, poll                  time.Duration
 }
 
 type multiFlag []string
@@ -96,6 +96,7 @@ func newDeployFlags(name, usage string, stderr io.Writer) *deployFlags {
 	fs.BoolVar(&f.plan, "plan", false, "show what would change and the calls it would make; change nothing")
 	fs.BoolVar(&f.wait, "wait", false, "wait until distributions are Deployed and invalidations Completed")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Minute, "longest wait for each step")
+	fs.DurationVar(&f.poll, "poll-interval", 5*time.Second, "pause between status checks while waiting")
 	fs.BoolVar(&f.breakLock, "break-lock", false, "take over the lock of a deploy that died")
 	fs.BoolVar(&f.jsonOut, "json", false, "print the plan or the result as JSON on standard output")
 	fs.StringVar(&f.zip, "zip", "", "lambda-edge: the function's zip (from 'signpost build --target lambda-edge')")
@@ -164,7 +165,7 @@ func (f *deployFlags) deployer(ctx context.Context, env *Env, t deploy.Target) (
 	p := newProgress(env.Stderr, f.jsonOut)
 	return &deploy.Deployer{Clients: clients, Target: t, Options: deploy.Options{
 		Invalidation: deploy.InvalidationOptions{MaxPaths: f.cfg.MaxInvalidationPaths, QueryVariants: f.queryVariants},
-		Wait:         f.wait, WaitTimeout: f.timeout, BreakLock: f.breakLock, Progress: p.event,
+		Wait:         f.wait, WaitTimeout: f.timeout, PollInterval: f.poll, BreakLock: f.breakLock, Progress: p.event,
 	}}, nil
 }
 

@@ -84,9 +84,9 @@ type Distribution struct {
 
 // Invalidation is one CreateInvalidation received.
 type Invalidation struct {
-	dist, id string
-	Paths    []string
-	polls    int
+	Distribution, ID string
+	Paths            []string
+	polls            int
 }
 
 // Function is a CloudFront Function.
@@ -221,7 +221,7 @@ func (f *CloudFront) createInvalidation(w http.ResponseWriter, dist string, body
 	}
 	f.callerRefs[batch.Ref] = true
 	id := fmt.Sprintf("I%d", len(f.Invalidations)+1)
-	f.Invalidations = append(f.Invalidations, Invalidation{dist: dist, id: id, Paths: batch.Paths, polls: 1})
+	f.Invalidations = append(f.Invalidations, Invalidation{Distribution: dist, ID: id, Paths: batch.Paths, polls: 1})
 	w.Header().Set("Location", "https://cloudfront.amazonaws.com/2020-05-31/distribution/"+dist+"/invalidation/"+id)
 	w.WriteHeader(201)
 	fmt.Fprintf(w, `<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>%s</Id><Status>InProgress</Status><CreateTime>2026-11-25T09:00:00Z</CreateTime>%s</Invalidation>`, id, body[strings.Index(string(body), "<InvalidationBatch"):])
@@ -230,7 +230,7 @@ func (f *CloudFront) createInvalidation(w http.ResponseWriter, dist string, body
 func (f *CloudFront) getInvalidation(w http.ResponseWriter, dist, id string) {
 	for i := range f.Invalidations {
 		inv := &f.Invalidations[i]
-		if inv.dist == dist && inv.id == id {
+		if inv.Distribution == dist && inv.ID == id {
 			status := "Completed"
 			if inv.polls > 0 {
 				inv.polls--

@@ -6,6 +6,9 @@ import (
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/signposthq/signpost"
+	"github.com/signposthq/signpost/engine"
 )
 
 // KVSARN is the ARN of the World's KeyValueStore.
@@ -56,4 +59,20 @@ func Start(t testing.TB) *World {
 		"AWS_RETRY_MODE":                            "standard",
 	}
 	return w
+}
+
+// BehaveAsRules makes a CloudFront Function stand-in answer as a function
+// built from a rules file would, when the "code" it was given is the rules
+// text itself: tests of the deploy flow then need no JavaScript runtime,
+// and code that disagrees with the rules is simply other rules.
+func BehaveAsRules(code []byte, uri, host, query string) (status int, location, errMsg string) {
+	c := signpost.Compile("function.js", code, engine.Options{})
+	if c.Table == nil {
+		return 0, "", "SyntaxError: the function does not compile"
+	}
+	d := c.Table.Resolve(host, uri, query)
+	if !d.Match {
+		return 0, "", ""
+	}
+	return d.Status, d.Location, ""
 }
