@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -67,12 +68,20 @@ func (d *Deployer) publishFunction(ctx context.Context, p *Plan) (err error) {
 	}
 	samples := Samples(p.table, d.Options.Samples)
 	err = d.step(fmt.Sprintf("test function %s on %d sample requests", name, len(samples)), func() (string, error) {
+		most := 0
 		for _, s := range samples {
-			if err := d.testSample(ctx, name, etag, s); err != nil {
+			cu, err := d.testSample(ctx, name, etag, s)
+			if err != nil {
 				return "", err
 			}
+			most = max(most, cu)
 		}
-		return "every answer agrees with the engine", nil
+		detail := fmt.Sprintf("every answer agrees with the engine; compute utilization at most %d%%", most)
+		if most > 70 {
+			// CloudFront throttles a function whose utilization nears 100.
+			detail += " (high: CloudFront may throttle it)"
+		}
+		return detail, nil
 	})
 	if err != nil {
 		return fmt.Errorf("%w (LIVE is unchanged; DEVELOPMENT holds the code that failed)", err)
@@ -175,7 +184,7 @@ func samplePath(src string) string {
 
 // testSample runs the function's DEVELOPMENT stage on one viewer-request
 // event and compares its answer with the engine's.
-func (d *Deployer) testSample(ctx context.Context, name, etag string, s Sample) error {
+func (d *Deployer) testSample(ctx context.Context, name, etag string, s Sample) (utilization int, err error) {
 	ev := map[string]any{
 		"version": "1.0",
 		"context": map[string]any{"eventType": "viewer-request"},
@@ -188,14 +197,14 @@ func (d *Deployer) testSample(ctx context.Context, name, etag string, s Sample) 
 	body, _ := json.Marshal(ev)
 	out, err := d.Clients.CloudFront.TestFunction(ctx, &cloudfront.TestFunctionInput{Name: &name, IfMatch: &etag, Stage: cftypes.FunctionStageDevelopment, EventObject: body})
 	if err != nil {
-		return fmt.Errorf("testing CloudFront function %s on %s: %w", name, s.Path, err)
+		return 0, fmt.Errorf("testing CloudFront function %s on %s: %w", name, s.Path, err)
 	}
 	tr := out.TestResult
 	if tr == nil {
-		return fmt.Errorf("testing CloudFront function %s on %s: no result", name, s.Path)
+		return 0, fmt.Errorf("testing CloudFront function %s on %s: no result", name, s.Path)
 	}
 	if msg := aws.ToString(tr.FunctionErrorMessage); msg != "" {
-		return fmt.Errorf("function %s failed on %s: %s", name, s.Path, msg)
+		return 0, fmt.Errorf("function %s failed on %s: %s", name, s.Path, msg)
 	}
 	var got struct {
 		Response *struct {
@@ -206,7 +215,7 @@ func (d *Deployer) testSample(ctx context.Context, name, etag string, s Sample) 
 		} `json:"response"`
 	}
 	if err := json.Unmarshal([]byte(aws.ToString(tr.FunctionOutput)), &got); err != nil {
-		return fmt.Errorf("function %s on %s: its output is not JSON: %v", name, s.Path, err)
+		return 0, fmt.Errorf("function %s on %s: its output is not JSON: %v", name, s.Path, err)
 	}
 	want := describeDecision(s.Want.Match, s.Want.Status, s.Want.Location)
 	var have string
@@ -216,9 +225,10 @@ func (d *Deployer) testSample(ctx context.Context, name, etag string, s Sample) 
 		have = describeDecision(true, got.Response.StatusCode, got.Response.Headers["location"].Value)
 	}
 	if have != want {
-		return fmt.Errorf("function %s answers %s%s with %s, the rules say %s", name, s.Host, s.Path+querySuffix(s.Query), have, want)
+		return 0, fmt.Errorf("function %s answers %s%s with %s, the rules say %s", name, s.Host, s.Path+querySuffix(s.Query), have, want)
 	}
-	return nil
+	utilization, _ = strconv.Atoi(aws.ToString(tr.ComputeUtilization))
+	return utilization, nil
 }
 
 func describeDecision(match bool, status int, location string) string {

@@ -339,8 +339,10 @@ func (d *Deployer) commit(ctx context.Context, st *store, p *Plan, lockETag stri
 			if err != nil {
 				return "", err
 			}
-			if err := st.putArtifact(ctx, "previous.artifact", old); err != nil {
-				return "", err
+			if old != nil {
+				if err := st.putArtifact(ctx, "previous.artifact", old); err != nil {
+					return "", err
+				}
 			}
 		} else if p.Current != nil {
 			if err := st.copy(ctx, "current.artifact", "previous.artifact"); err != nil {

@@ -84,7 +84,9 @@ func Diff(old, new Snapshot) []Change {
 
 // DiffStats counts changes by kind.
 type DiffStats struct {
-	Added, Changed, Removed int
+	Added   int `json:"added"`
+	Changed int `json:"changed"`
+	Removed int `json:"removed"`
 }
 
 // Stats counts cs by kind.

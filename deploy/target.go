@@ -74,6 +74,9 @@ func (t *Target) Validate() error {
 		if _, err := eventType(t.trigger()); err != nil {
 			return err
 		}
+		if strings.HasPrefix(t.Function, "arn:") && !strings.Contains(t.Function, ":"+EdgeRegion+":") {
+			return fmt.Errorf("Lambda@Edge functions live in %s, and %s does not", EdgeRegion, t.Function)
+		}
 	case ModeCloudFrontFunction:
 		if t.CFFunction == "" {
 			missing = append(missing, "--function")

@@ -321,6 +321,9 @@ func printPlan(w io.Writer, t *deploy.Target, p *deploy.Plan) {
 	}
 	s := p.Stats
 	fmt.Fprintf(w, "%d added, %d changed, %d removed\n", s.Added, s.Changed, s.Removed)
+	if len(t.Distributions) == 0 && p.Mode != deploy.ModeCloudFrontFunction {
+		fmt.Fprintln(w, "note: no --distribution given: no cache will be invalidated")
+	}
 	if inv := p.Invalidation; len(inv.Paths) > 0 {
 		if inv.Everything {
 			fmt.Fprintf(w, "invalidation: /* (the %d paths needed are above the limit)\n", inv.Wanted)
@@ -355,12 +358,13 @@ func printSummary(w io.Writer, r *deploy.Result) {
 }
 
 // progress prints each step on standard error; on a terminal a wait is one
-// line that counts its elapsed time.
+// line that counts its elapsed time, elsewhere a line every 30 seconds.
 type progress struct {
-	w      io.Writer
-	tty    bool
-	quiet  bool
-	inWait bool
+	w        io.Writer
+	tty      bool
+	quiet    bool
+	inWait   bool
+	lastWait time.Duration
 }
 
 func newProgress(w io.Writer, quiet bool) *progress {
@@ -373,20 +377,21 @@ func newProgress(w io.Writer, quiet bool) *progress {
 	return p
 }
 
+const clearLine = "\x1b[2K\r"
+
 func (p *progress) event(e deploy.Event) {
 	if p.quiet {
 		return
 	}
-	if p.inWait && e.Kind != deploy.Waiting {
-		fmt.Fprintln(p.w)
+	if p.inWait && e.Kind != deploy.Waiting && !p.tty {
 		p.inWait = false
 	}
 	switch e.Kind {
 	case deploy.StepStarted:
-		if !p.tty {
-			return
+		if p.tty {
+			fmt.Fprintf(p.w, "%s… %s", clearLine, e.Step)
 		}
-		fmt.Fprintf(p.w, "… %s\r", e.Step)
+		p.lastWait = 0
 	case deploy.StepDone:
 		line := "✓ " + e.Step
 		if e.Detail != "" {
@@ -396,17 +401,23 @@ func (p *progress) event(e deploy.Event) {
 			line += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
 		}
 		if p.tty {
-			line = "\x1b[2K" + line
+			line = clearLine + line
 		}
+		p.inWait = false
 		fmt.Fprintln(p.w, line)
 	case deploy.Waiting:
-		if p.tty {
-			fmt.Fprintf(p.w, "\x1b[2K… %s: %s, %s\r", e.Step, e.Detail, e.Elapsed.Round(time.Second))
+		switch {
+		case p.tty:
+			fmt.Fprintf(p.w, "%s… %s: %s, %s", clearLine, e.Step, e.Detail, e.Elapsed.Round(time.Second))
 			p.inWait = true
-		} else if e.Elapsed.Round(time.Second)%(30*time.Second) == 0 {
+		case e.Elapsed-p.lastWait >= 30*time.Second:
 			fmt.Fprintf(p.w, "… %s: %s, %s\n", e.Step, e.Detail, e.Elapsed.Round(time.Second))
+			p.lastWait = e.Elapsed
 		}
 	case deploy.Note:
+		if p.tty {
+			fmt.Fprint(p.w, clearLine)
+		}
 		fmt.Fprintf(p.w, "note: %s\n", e.Detail)
 	}
 }
