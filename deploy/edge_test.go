@@ -23,6 +23,10 @@ func TestLambdaEdgeDeployAndRollback(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	d := w.deployer(Target{Mode: ModeLambdaEdge, Function: "redirects", Distributions: []string{"E1EXAMPLE", "E2EXAMPLE"}})
+	// Throttling and 5xx on the way are retried.
+	w.lambda.Fail("PUT /2015-03-31/functions/redirects/code", 1, 429, "TooManyRequestsException")
+	w.lambda.Fail("POST /2015-03-31/functions/redirects/versions", 1, 500, "ServiceException")
+	w.cf.Fail("PUT /2020-05-31/distribution/E1EXAMPLE/config", 1, 503, "ServiceUnavailable")
 
 	p, err := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "zip-1"))
 	if err != nil {
@@ -39,6 +43,7 @@ func TestLambdaEdgeDeployAndRollback(t *testing.T) {
 	if string(w.lambda.Versions[1]) != "zip-1" {
 		t.Fatalf("version 2 holds %q", w.lambda.Versions[1])
 	}
+	w.faultsUsed(t)
 	p2, _ := d.Plan(ctx, lambdaArtifacts(t, rulesV2, "zip-2"))
 	if _, err := d.Apply(ctx, p2); err != nil {
 		t.Fatal(err)
@@ -124,6 +129,9 @@ func TestCloudFrontFunctionDeploy(t *testing.T) {
 	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects", KVSARN: testKVSARN})
 
 	want := kvsEntries(100, "new-") // 100 puts, 20 deletes: 3 batches
+	w.kvs.Fail("POST /key-value-stores/", 1, 429, "ThrottlingException")
+	w.kvs.Fail("GET /key-value-stores/", 1, 503, "InternalServerException")
+	w.cf.Fail("/test", 1, 500, "InternalError")
 	p, err := d.Plan(ctx, functionArtifacts(t, rulesV1, rulesV1, want))
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +149,7 @@ func TestCloudFrontFunctionDeploy(t *testing.T) {
 	if !strings.Contains(fn.Config, testKVSARN) {
 		t.Fatalf("the store is not associated: %s", fn.Config)
 	}
+	w.faultsUsed(t)
 
 	// Code that answers differently from the engine is not published, and
 	// the store is put back.

@@ -20,12 +20,16 @@ import (
 
 // world runs the deploys of a test against awsfake's World.
 type world struct {
-	t       *testing.T
 	s3      *s3.Client
 	cf      *awsfake.CloudFront
 	lambda  *awsfake.Lambda
 	kvs     *awsfake.KVS
 	clients *Clients
+	// s3faults makes the in-process S3 server fail requests.
+	s3faults interface {
+		Fail(string, int, int, string)
+		Unused() []string
+	}
 
 	mu     sync.Mutex
 	events []Event
@@ -33,7 +37,9 @@ type world struct {
 
 const testKVSARN = awsfake.KVSARN
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldB(t) }
+
+func newWorldB(t testing.TB) *world {
 	t.Helper()
 	aw := awsfake.Start(t)
 	// The endpoints are given the standard way, through the environment,
@@ -41,7 +47,7 @@ func newWorld(t *testing.T) *world {
 	for k, v := range aw.Env {
 		t.Setenv(k, v)
 	}
-	w := &world{t: t, cf: aw.CloudFront, lambda: aw.Lambda, kvs: aw.KVS}
+	w := &world{s3faults: aw.S3Faults, cf: aw.CloudFront, lambda: aw.Lambda, kvs: aw.KVS}
 	c, err := NewClients(context.Background(), "eu-west-1",
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
@@ -85,12 +91,22 @@ func artifacts(t *testing.T, text string) *Artifacts {
 }
 
 func (w *world) object(key string) []byte {
-	w.t.Helper()
 	data, _, err := (&store{s3: w.s3, bucket: "site"}).get(context.Background(), key)
 	if err != nil {
-		w.t.Fatal(err)
+		panic(err)
 	}
 	return data
 }
 
 var engineOpts = engine.Options{}
+
+// faultsUsed fails the test if a failure it injected never happened: the
+// request it was meant for was not sent as the test expects.
+func (w *world) faultsUsed(t *testing.T) {
+	t.Helper()
+	for name, f := range map[string]interface{ Unused() []string }{"s3": w.s3faults, "cloudfront": w.cf, "lambda": w.lambda, "kvs": w.kvs} {
+		if u := f.Unused(); len(u) > 0 {
+			t.Errorf("%s: injected failures never happened: %q", name, u)
+		}
+	}
+}

@@ -213,6 +213,8 @@ func TestS3RetriesThrottlingAnd5xx(t *testing.T) {
 	w := newWorld(t)
 	w.cf.Fail("/invalidation", 1, 400, "Throttling")
 	w.cf.Fail("/invalidation", 1, 503, "ServiceUnavailable")
+	w.s3faults.Fail("PUT /site/config/redirects.json", 1, 503, "SlowDown")
+	w.s3faults.Fail("GET /site/", 1, 500, "InternalError")
 	d := w.deployer(Target{Mode: ModeS3, Distributions: []string{"E1EXAMPLE", "E2EXAMPLE"}})
 	p, _ := d.Plan(ctx, artifacts(t, rulesV1))
 	res, err := d.Apply(ctx, p)
@@ -222,6 +224,7 @@ func TestS3RetriesThrottlingAnd5xx(t *testing.T) {
 	if len(res.Invalidations) != 2 || len(w.cf.Invalidations) != 2 {
 		t.Fatalf("want one invalidation per distribution, got %+v", res.Invalidations)
 	}
+	w.faultsUsed(t)
 }
 
 // When invalidating keeps failing, the rules are live and recorded, and the

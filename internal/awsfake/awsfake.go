@@ -45,6 +45,19 @@ func (f *faults) Fail(match string, n, status int, code string) {
 	f.list = append(f.list, &fault{match, n, status, code})
 }
 
+// Unused returns the failures not injected yet, as "match" strings.
+func (f *faults) Unused() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, x := range f.list {
+		if x.n > 0 {
+			out = append(out, x.match)
+		}
+	}
+	return out
+}
+
 func (f *faults) take(r *http.Request) *fault {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -1,6 +1,8 @@
 package awsfake
 
 import (
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -20,7 +22,10 @@ const KVSARN = "arn:aws:cloudfront::123456789012:key-value-store/a1b2c3d4-5678-9
 // E1EXAMPLE and E2EXAMPLE), Lambda (function "redirects") and a
 // KeyValueStore. Everything stops when the test ends.
 type World struct {
-	S3         *s3mem.Backend
+	S3 *s3mem.Backend
+	// S3Faults makes S3 requests fail (Fail), as a throttled or failing
+	// S3 would.
+	S3Faults   *faults
 	CloudFront *CloudFront
 	Lambda     *Lambda
 	KVS        *KVS
@@ -38,7 +43,17 @@ func Start(t testing.TB) *World {
 	}
 	w.CloudFront.AddDistribution("E1EXAMPLE")
 	w.CloudFront.AddDistribution("E2EXAMPLE")
-	s3srv := httptest.NewServer(gofakes3.New(w.S3).Server())
+	w.S3Faults = &faults{}
+	s3h := gofakes3.New(w.S3).Server()
+	s3srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if flt := w.S3Faults.take(r); flt != nil {
+			rw.Header().Set("Content-Type", "application/xml")
+			rw.WriteHeader(flt.status)
+			fmt.Fprintf(rw, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>injected failure</Message><RequestId>req-1</RequestId></Error>`, flt.code)
+			return
+		}
+		s3h.ServeHTTP(rw, r)
+	}))
 	cf := httptest.NewServer(w.CloudFront)
 	l := httptest.NewServer(w.Lambda)
 	k := httptest.NewServer(w.KVS)
