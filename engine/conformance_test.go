@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/signposthq/signpost/engine"
@@ -29,6 +30,7 @@ func TestConformance(t *testing.T) {
 		}
 		return func(host, path, rawQuery string) (int, string, string, bool) {
 			d := table.Resolve(host, path, rawQuery)
+			checkTrace(t, table, host, path, rawQuery, d)
 			rule := ""
 			if d.Rule != nil {
 				rule = d.Rule.Source
@@ -45,4 +47,24 @@ func engineMatches() bool {
 	set, _ := rules.Parse("probe.json", []byte(`{"/a": {"to": "/b"}}`))
 	table, ds := engine.Compile(set, engine.Options{})
 	return table != nil && !ds.HasErrors() && table.Resolve("", "/a", "").Match
+}
+
+// checkTrace checks that Trace tells the story of Resolve's answer.
+func checkTrace(t *testing.T, table *engine.Table, host, path, rawQuery string, d engine.Decision) {
+	t.Helper()
+	hops := table.Trace(host, path, rawQuery)
+	if !d.Match {
+		if len(hops) != 0 {
+			t.Errorf("Trace(%q, %q, %q) = %d hops, Resolve matches nothing", host, path, rawQuery, len(hops))
+		}
+		return
+	}
+	if len(hops) != d.Hops || hops[0].Rule != d.Rule || hops[len(hops)-1].Location != d.Location ||
+		(hops[0].Status != d.Status) {
+		var got []string
+		for _, h := range hops {
+			got = append(got, fmt.Sprintf("%q %d %q", h.Rule.Source, h.Status, h.Location))
+		}
+		t.Errorf("Trace(%q, %q, %q) = %v; Resolve = %d %q rule %q in %d hops", host, path, rawQuery, got, d.Status, d.Location, d.Rule.Source, d.Hops)
+	}
 }

@@ -192,7 +192,7 @@ func (x *explainer) explain(u, where string) int {
 		x.out.Write(x.buf)
 		return exitOK
 	}
-	x.writeText(u, d)
+	x.writeText(u, host, path, query, d)
 	return exitOK
 }
 
@@ -214,7 +214,7 @@ func appendDecisionJSON(b []byte, u string, d engine.Decision) []byte {
 	return append(b, '}', '\n')
 }
 
-func (x *explainer) writeText(u string, d engine.Decision) {
+func (x *explainer) writeText(u, host, path, query string, d engine.Decision) {
 	w := x.out
 	w.WriteString(u)
 	w.WriteByte('\n')
@@ -234,7 +234,10 @@ func (x *explainer) writeText(u string, d engine.Decision) {
 		}
 	}
 	if d.Hops > 1 {
-		fmt.Fprintf(w, "  a chain of %d rules, answered in one hop with the first rule's status\n", d.Hops)
+		fmt.Fprintf(w, "  a chain of %d rules, answered in one hop with the first rule's status:\n", d.Hops)
+		for i, h := range x.table.Trace(host, path, query) {
+			fmt.Fprintf(w, "    %d. %s at %s -> %s\n", i+1, strconv.Quote(h.Rule.Source), filePos(x.file, h.Rule.KeyPos), h.Location)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -23,6 +24,13 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			// $REPO is the repository root, for scripts that use
+			// examples/.
+			root, err := filepath.Abs(filepath.Join("..", ".."))
+			env.Setenv("REPO", root)
+			return err
+		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "engine":
