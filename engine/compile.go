@@ -141,8 +141,11 @@ func (c *compiler) flatten(i int, h *hostTable, chain []int) (e entry, _ []int, 
 			break
 		}
 		if s.gone {
+			// The chain ends at a page that is gone: so does the answer.
 			gone = s.rule
-			break
+			chain = append(chain, s.rule)
+			e.status, e.keep, e.hops = rules.StatusGone, false, uint8(len(chain))
+			return e, chain, gone, ""
 		}
 		for _, j := range chain {
 			if j == s.rule {
@@ -215,12 +218,12 @@ func (c *compiler) flattenAll() {
 			c.report(rules.Error, rr.KeyPos, "chain-too-long", "point the rules at their final targets", "the chain from %q passes more than %d rules: %s", rr.Source, t.opts.MaxHops, c.chainText(chain))
 			e = entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1, loc: r.to.static}
 		default:
-			if len(chain) > 1 {
+			if len(chain) > 1 && gone < 0 {
 				c.report(rules.Warning, rr.KeyPos, "chain", fmt.Sprintf("point %q straight at %q", rr.Source, e.loc),
 					"chain: %s; visitors are sent to %q in one hop", c.chainText(chain), e.loc)
 			}
 			if gone >= 0 {
-				c.report(rules.Warning, rr.KeyPos, "to-gone", "", "%q redirects to %q, which is gone (410)", rr.Source, c.set.Rules[gone].Source)
+				c.report(rules.Warning, rr.KeyPos, "to-gone", fmt.Sprintf("give %q the status 410 itself", rr.Source), "%q redirects to %q, which is gone: it answers 410", rr.Source, c.set.Rules[gone].Source)
 			}
 		}
 		flat[k] = e

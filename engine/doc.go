@@ -63,8 +63,8 @@
 // browser following every redirect would end, so each hop's query string is
 // the one the previous target carried (a rule that keeps the query keeps
 // it, one that drops it drops it) and a fragment given along the way is kept
-// unless a later target has its own. A chain stops before a rule that
-// answers 410: the visitor is sent to the gone page, which then says so.
+// unless a later target has its own. A chain that ends at a rule answering
+// 410 answers 410 at once.
 // Compile reports loops and chains that do not end within MaxHops as errors
 // and other chains as warnings; a pattern rule whose chain does not end for
 // some request (which Compile cannot always see) answers with its own target

@@ -80,7 +80,11 @@ func (t *Table) Resolve(host, path, rawQuery string) Decision {
 		return dec
 	}
 	loc := string(t.build(r, q.d, &caps, rawQuery))
-	dec.Location, dec.Hops = t.follow(h, loc, r.keep)
+	var gone bool
+	dec.Location, dec.Hops, gone = t.follow(h, loc)
+	if gone {
+		dec.Status = 410
+	}
 	return dec
 }
 
@@ -167,11 +171,11 @@ func (t *Table) step(loc string, h *hostTable, frag string, exactFinal bool) (s 
 	switch {
 	case m.entry >= 0 && exactFinal:
 		e := &t.entries[m.entry]
+		s.hops = int(e.hops)
 		if e.status == 410 {
 			s.gone = true
 			return s, true
 		}
-		s.hops = int(e.hops)
 		if e.keep && n.query != "" {
 			b = insertQuery(nil, e.loc, n.query)
 		} else {
@@ -194,23 +198,27 @@ func (t *Table) step(loc string, h *hostTable, frag string, exactFinal bool) (s 
 }
 
 // follow follows the chain from the first target of a pattern rule and
-// returns the final Location and the number of rules passed. A chain that
-// does not end within MaxHops is not followed: the answer is the first
-// target.
-func (t *Table) follow(h *hostTable, loc string, _ bool) (string, int) {
-	first, hops := loc, 1
+// returns the final Location and the number of rules passed, or gone when
+// the chain ends at a 410. A chain that does not end within MaxHops is not
+// followed: the answer is the first target.
+func (t *Table) follow(h *hostTable, loc string) (_ string, hops int, gone bool) {
+	first := loc
+	hops = 1
 	for {
 		s, ok := t.step(loc, h, fragmentOf(loc), true)
-		if !ok || s.gone {
-			return loc, hops
+		if !ok {
+			return loc, hops, false
 		}
 		hops += s.hops
 		if hops > t.opts.MaxHops {
-			return first, 1
+			return first, 1, false
+		}
+		if s.gone {
+			return "", hops, true
 		}
 		loc, h = s.loc, s.h
 		if t.isEntryRule(s.rule) {
-			return loc, hops // exact entries are already followed to the end
+			return loc, hops, false // exact entries are already followed to the end
 		}
 	}
 }
