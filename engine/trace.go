@@ -11,11 +11,12 @@ type Hop struct {
 }
 
 // Trace returns the rules a request passes through, in order, as a browser
-// following every redirect would meet them: the last Hop's Location is
-// Resolve's Location, the first Hop's status is Resolve's status, and
-// len(Trace) is Resolve's Hops. A chain stops before a rule that answers
-// 410, as Resolve does. Trace allocates; it is for explaining (signpost
-// explain), not for serving.
+// following every redirect would meet them, each with the status and the
+// Location it gives alone: len(Trace) is Resolve's Hops, the last Hop's
+// Location is Resolve's Location, and Resolve's status is the first Hop's,
+// or 410 when the last Hop is a rule answering 410 (its Location is empty).
+// Trace allocates; it is for explaining (signpost explain), not for
+// serving.
 func (t *Table) Trace(host, path, rawQuery string) []Hop {
 	h := t.hostTable(host)
 	var db, fb [stackPath]byte
@@ -34,13 +35,16 @@ func (t *Table) Trace(host, path, rawQuery string) []Hop {
 	hops[0].Location = loc
 	for {
 		s, ok := t.step(loc, h, fragmentOf(loc), false)
-		if !ok || s.gone {
+		if !ok {
 			return hops
 		}
 		sr := &t.rules[s.rule]
 		hops = append(hops, Hop{Rule: sr.rule, Status: sr.status, Location: s.loc})
 		if len(hops) > t.opts.MaxHops {
 			return hops[:1] // as Resolve: a chain too long is not followed
+		}
+		if s.gone {
+			return hops
 		}
 		loc, h = s.loc, s.h
 	}

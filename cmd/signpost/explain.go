@@ -234,9 +234,18 @@ func (x *explainer) writeText(u, host, path, query string, d engine.Decision) {
 		}
 	}
 	if d.Hops > 1 {
-		fmt.Fprintf(w, "  a chain of %d rules, answered in one hop with the first rule's status:\n", d.Hops)
+		how := "answered in one hop with the first rule's status"
+		if d.Status == rules.StatusGone {
+			how = "ending at a page that is gone: answered 410 at once"
+		}
+		fmt.Fprintf(w, "  a chain of %d rules, %s:\n", d.Hops, how)
 		for i, h := range x.table.Trace(host, path, query) {
-			fmt.Fprintf(w, "    %d. %s at %s -> %s\n", i+1, strconv.Quote(h.Rule.Source), filePos(x.file, h.Rule.KeyPos), h.Location)
+			fmt.Fprintf(w, "    %d. %s at %s", i+1, strconv.Quote(h.Rule.Source), filePos(x.file, h.Rule.KeyPos))
+			if h.Status == rules.StatusGone {
+				w.WriteString(": 410 Gone\n")
+				continue
+			}
+			fmt.Fprintf(w, " -> %s\n", h.Location)
 		}
 	}
 }
