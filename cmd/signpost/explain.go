@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -80,7 +81,7 @@ func runExplain(ctx context.Context, env *Env, args []string) int {
 			}
 			continue
 		}
-		if x.explain(u, "") != exitOK {
+		if x.explain(u, 0) != exitOK {
 			code = exitUsage
 		}
 	}
@@ -150,8 +151,8 @@ func (x *explainer) explainLines(ctx context.Context, r io.Reader) int {
 			}
 			line = long
 		}
-		if s := strings.TrimSpace(string(line)); s != "" {
-			if x.explain(s, "-:"+strconv.Itoa(n)+": ") != exitOK {
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			if x.explain(string(line), n) != exitOK {
 				code = exitUsage
 			}
 		}
@@ -168,9 +169,9 @@ func (x *explainer) explainLines(ctx context.Context, r io.Reader) int {
 	}
 }
 
-// explain writes what one URL gets. where prefixes error messages (the
-// line of standard input).
-func (x *explainer) explain(u, where string) int {
+// explain writes what one URL gets. stdinLine is the URL's line on standard
+// input, 0 for an argument.
+func (x *explainer) explain(u string, stdinLine int) int {
 	host, path, query, err := splitURL(u)
 	if err != nil {
 		if x.json {
@@ -179,6 +180,10 @@ func (x *explainer) explain(u, where string) int {
 			x.out.Write(append(x.buf, '}', '\n'))
 		}
 		x.out.Flush()
+		where := ""
+		if stdinLine > 0 {
+			where = "-:" + strconv.Itoa(stdinLine) + ": "
+		}
 		fmt.Fprintf(x.errOut, "signpost: error: %s%v\n", where, err)
 		fmt.Fprintln(x.errOut, `hint: a URL is a path starting with "/" (with an optional ?query) or a full http(s) URL`)
 		return exitUsage
