@@ -76,8 +76,12 @@ func runExplain(ctx context.Context, env *Env, args []string) int {
 			break
 		}
 		if u == "-" {
-			if x.explainLines(ctx, env.Stdin) != exitOK {
+			switch x.explainLines(ctx, env.Stdin) {
+			case exitUsage:
 				code = exitUsage
+			case exitFailure:
+				x.out.Flush()
+				return exitFailure
 			}
 			continue
 		}
@@ -151,16 +155,17 @@ func (x *explainer) explainLines(ctx context.Context, r io.Reader) int {
 			}
 			line = long
 		}
+		if err != nil && err != io.EOF {
+			// The line may be cut short: explain nothing of it.
+			fmt.Fprintf(x.errOut, "signpost: error: reading standard input: %v\n", err)
+			return exitFailure
+		}
 		if line = bytes.TrimSpace(line); len(line) > 0 {
 			if x.explain(string(line), n) != exitOK {
 				code = exitUsage
 			}
 		}
-		if err != nil {
-			if err != io.EOF {
-				fmt.Fprintf(x.errOut, "signpost: error: reading standard input: %v\n", err)
-				return exitFailure
-			}
+		if err != nil { // io.EOF
 			return code
 		}
 		if n&1023 == 0 && ctx.Err() != nil {

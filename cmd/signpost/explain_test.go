@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -121,5 +123,38 @@ func BenchmarkExplainJSON(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*lines), "ns/url")
 		})
+	}
+}
+
+type failingReader struct{ data []byte }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, fmt.Errorf("disk on fire")
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// TestExplainStdinFailure checks that a failing standard input is an
+// outside failure (exit 3) reported as such, after the URLs read so far.
+func TestExplainStdinFailure(t *testing.T) {
+	dir := t.TempDir()
+	rulesFile := dir + "/redirects.json"
+	if err := os.WriteFile(rulesFile, []byte(`{"/a": {"to": "/b"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	env := &Env{Stdin: &failingReader{data: []byte("/a\n/c")}, Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	code := run(context.Background(), env, []string{"explain", "--json", "--rules", rulesFile, "-"})
+	if code != exitFailure {
+		t.Errorf("exit %d, want %d", code, exitFailure)
+	}
+	if want := `{"url":"/a","match":true,"status":301,"location":"/b","rule":"/a"}` + "\n"; stdout.String() != want {
+		t.Errorf("stdout = %q, want %q", stdout.String(), want)
+	}
+	if !strings.Contains(stderr.String(), "signpost: error: reading standard input: disk on fire") {
+		t.Errorf("stderr = %q", stderr.String())
 	}
 }
