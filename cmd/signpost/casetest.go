@@ -22,7 +22,7 @@ func init() {
 	register(&command{name: "test", summary: "run the expectation cases kept next to the rules", run: runTest})
 }
 
-const testUsage = `Usage: signpost test [--rules FILE] [--json] [-v] CASES.json
+const testUsage = `Usage: signpost test [--rules FILE] [--json] [-v] [--case-insensitive] CASES.json
 
 Test runs the cases a site keeps next to its rules through the same engine
 as every other command, and fails with a readable difference when a URL

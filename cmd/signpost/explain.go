@@ -19,7 +19,7 @@ func init() {
 	register(&command{name: "explain", summary: "show what URLs get and which rule decides", run: runExplain})
 }
 
-const explainUsage = `Usage: signpost explain [--rules FILE] [--host HOST] [--json] URL...
+const explainUsage = `Usage: signpost explain [--rules FILE] [--host HOST] [--json] [--case-insensitive] URL...
 
 Explain shows what each URL gets from the rules: the status, the Location
 and the rule that decided it (with its line in the rules file), or that no
@@ -32,7 +32,7 @@ written for one host. "-" reads URLs from standard input, one per line.
 
 Exit status: 0 whether or not the URLs match, 1 when the rules file has
 errors, 2 for usage errors (bad flags, a URL that is neither a path nor an
-http(s) URL).
+http(s) URL), 3 when standard input cannot be read.
 
 Examples:
   signpost explain /jobs /blog/2019/hello
