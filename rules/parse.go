@@ -257,7 +257,9 @@ func (p *parser) parseMember(set *Set, seen *keySet, keyTok token) (next token, 
 		}
 		return p.skipValue(t, 2), false
 	}
-	p.checkSource(key, keyPos)
+	if !keyTok.bad {
+		p.checkSource(key, keyPos)
+	}
 	if t.kind != tLBrace {
 		d := Diagnostic{Pos: p.tokPos(t), Code: "rule-not-object",
 			Message: fmt.Sprintf("the rule for %s must be an object, not %s", quote(key), p.describe(t)),
