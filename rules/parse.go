@@ -174,11 +174,12 @@ func (p *parser) parseFile() *Set {
 	// Size the rules for the common case of one "{" per rule, within
 	// bounds that a file of braces cannot abuse.
 	est := min(bytes.Count(p.data, []byte{'{'})-1, len(p.data)/32, 1<<21)
-	seen := newKeySet(max(est, 0))
+	seen := newSourceIndex(max(est, 0))
 	if est > 0 {
 		set.Rules = make([]Rule, 0, est)
 	}
 	p.parseTop(set, t, seen)
+	p.reportDuplicates(set, seen)
 	if t := p.next(); t.kind != tEOF {
 		hint := "a rules file is one object; move this inside it"
 		if t.kind == tRBrace {
@@ -191,7 +192,7 @@ func (p *parser) parseFile() *Set {
 
 // parseTop parses the members of the file's object, from after its "{" to
 // its "}".
-func (p *parser) parseTop(set *Set, open token, seen *keySet) {
+func (p *parser) parseTop(set *Set, open token, seen *sourceIndex) {
 	t := p.next()
 	for {
 		switch t.kind {
@@ -230,25 +231,22 @@ func (p *parser) parseTop(set *Set, open token, seen *keySet) {
 // parseMember parses one "source": rule member starting at its key, and
 // returns the token after it. ranOn is true when the rule was not closed
 // and ran into the next one (already reported).
-func (p *parser) parseMember(set *Set, seen *keySet, keyTok token) (next token, ranOn bool) {
+func (p *parser) parseMember(set *Set, seen *sourceIndex, keyTok token) (next token, ranOn bool) {
 	key := p.text(keyTok)
 	keyPos := p.tokPos(keyTok)
 	errs := len(p.diags)
 	if keyTok.kind == tWord {
 		p.syntaxTok(keyTok, "a source must be in double quotes", fmt.Sprintf("write %q", key))
 	}
-	if line, dup := seen.add(key, keyPos.Line); dup {
-		p.add(Diagnostic{Pos: keyPos, Code: "duplicate-key",
-			Message: fmt.Sprintf("duplicate source %s: it is already on line %d", quote(key), line),
-			Hint:    "a JSON object keeps only one of them; delete one or merge the two rules"})
-	}
 	t := p.expectColon(keyTok, p.next())
 	if !startsValue(t.kind) {
 		p.syntax(Diagnostic{Pos: p.endPos(p.prev), Message: fmt.Sprintf("missing the rule for %s", quote(key)),
 			Hint: `write a rule such as { "to": "/new-page" }`})
+		seen.addOther(key, keyPos)
 		return t, false
 	}
 	if key == "$schema" {
+		seen.addOther(key, keyPos)
 		if t.kind == tString {
 			set.Schema = p.text(t)
 		} else {
@@ -268,6 +266,7 @@ func (p *parser) parseMember(set *Set, seen *keySet, keyTok token) (next token, 
 			d.Hint = fmt.Sprintf(`write { "to": %s }`, quote(p.text(t)))
 		}
 		p.add(d)
+		seen.addOther(key, keyPos)
 		return p.skipValue(t, 2), false
 	}
 	// Parse in place: a rule is large, and a million copies show.
@@ -275,6 +274,9 @@ func (p *parser) parseMember(set *Set, seen *keySet, keyTok token) (next token, 
 	next, ranOn = p.parseRule(&set.Rules[len(set.Rules)-1], t)
 	if len(p.diags) > errs {
 		set.Rules = set.Rules[:len(set.Rules)-1]
+		seen.addOther(key, keyPos)
+	} else {
+		seen.addRule(key, len(set.Rules)-1)
 	}
 	return next, ranOn
 }

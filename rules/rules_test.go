@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -224,4 +225,34 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Duplicates among many sources: each reported at the later one, naming
+// the earlier one's line, and left out of the Set.
+func TestParseDuplicatesMany(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "%q: {\"to\": \"/x\"},\n", fmt.Sprintf("/p%d", i%4990)) // /p0../p9 twice
+	}
+	b.WriteString(`"/p1": {"to": "x"}, "/p2": 5, "$schema": "a", "$schema": "b"}`)
+	set, ds := Parse("r.json", []byte(b.String()))
+	var dups []string
+	for _, d := range ds {
+		if d.Code == "duplicate-key" {
+			dups = append(dups, fmt.Sprintf("%d %s", d.Pos.Line, d.Message))
+		}
+	}
+	if len(dups) != 13 || dups[0] != `4992 duplicate source "/p0": it is already on line 2` ||
+		dups[12] != `5002 duplicate source "$schema": it is already on line 5002` {
+		t.Errorf("%d duplicates: %q", len(dups), dups)
+	}
+	if len(set.Rules) != 4990 {
+		t.Errorf("%d rules", len(set.Rules))
+	}
+	for i, r := range set.Rules {
+		if r.Index != i || r.Source != fmt.Sprintf("/p%d", i) {
+			t.Fatalf("rule %d: %+v", i, r)
+		}
+	}
 }
