@@ -128,19 +128,18 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 	return exitOK
 }
 
-// checkSummary is the last line of check's text output.
+// checkSummary is the last line of check's text output. The rules are
+// counted only when there is no error: a rule with an error is not one.
 func checkSummary(file string, set *rules.Set, ds rules.Diagnostics) string {
 	errs := len(ds.Errors())
 	warns := len(ds) - errs
-	var parts []string
-	if set != nil {
-		parts = append(parts, countOf(len(set.Rules), "rule"))
+	switch {
+	case errs > 0:
+		return fmt.Sprintf("%s: %s, %s", file, countOf(errs, "error"), countOf(warns, "warning"))
+	case warns > 0:
+		return fmt.Sprintf("%s: %s, no errors, %s", file, countOf(len(set.Rules), "rule"), countOf(warns, "warning"))
 	}
-	if errs == 0 && warns == 0 {
-		return fmt.Sprintf("%s: ok, %s", file, strings.Join(parts, ""))
-	}
-	parts = append(parts, countOf(errs, "error"), countOf(warns, "warning"))
-	return fmt.Sprintf("%s: %s", file, strings.Join(parts, ", "))
+	return fmt.Sprintf("%s: ok, %s", file, countOf(len(set.Rules), "rule"))
 }
 
 func countOf(n int, word string) string {
