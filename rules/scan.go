@@ -66,18 +66,24 @@ var bareStop = func() (t [256]bool) {
 // next scans the next token.
 func (p *parser) next() token {
 	p.prev = p.tok
-	p.tok = p.scan()
+	p.scan(&p.tok)
 	return p.tok
 }
 
-func (p *parser) scan() token {
+// punct maps the bytes that are tokens by themselves to their kinds.
+var punct = [256]tokKind{'{': tLBrace, '}': tRBrace, '[': tLBrack, ']': tRBrack, ':': tColon, ',': tComma}
+
+// scan scans the next token into t.
+func (p *parser) scan(t *token) {
 	data := p.data
 	i := p.off
 	for {
 		if p.stopped {
-			return token{kind: tEOF, start: int32(len(data)), end: int32(len(data)), line: int32(p.line), lineStart: int32(p.lineStart)}
+			*t = token{kind: tEOF, start: int32(len(data)), end: int32(len(data)), line: int32(p.line), lineStart: int32(p.lineStart)}
+			return
 		}
 		// Whitespace and comments.
+		line, ls := p.line, p.lineStart
 		for i < len(data) {
 			c := data[i]
 			if c == ' ' || c == '\t' || c == '\r' {
@@ -86,64 +92,54 @@ func (p *parser) scan() token {
 			}
 			if c == '\n' {
 				i++
-				p.line++
-				p.lineStart = i
+				line++
+				ls = i
 				continue
 			}
-			if c == '/' && i+1 < len(data) && data[i+1] == '/' {
+			if c != '/' || i+1 >= len(data) || (data[i+1] != '/' && data[i+1] != '*') {
+				break
+			}
+			p.line, p.lineStart = line, ls
+			if data[i+1] == '/' {
 				j := i + 2
 				for j < len(data) && data[j] != '\n' {
 					j++
 				}
 				p.checkUTF8(i, j)
 				i = j
-				continue
-			}
-			if c == '/' && i+1 < len(data) && data[i+1] == '*' {
+			} else {
 				i = p.blockComment(i)
-				continue
 			}
-			break
+			line, ls = p.line, p.lineStart
 		}
-		t := token{start: int32(i), line: int32(p.line), lineStart: int32(p.lineStart)}
+		p.line, p.lineStart = line, ls
+		*t = token{start: int32(i), line: int32(line), lineStart: int32(ls)}
 		if i >= len(data) {
-			t.kind, t.end = tEOF, int32(i)
+			t.end = int32(i)
 			p.off = i
-			return t
+			return
 		}
-		switch c := data[i]; c {
-		case '{':
-			t.kind = tLBrace
-		case '}':
-			t.kind = tRBrace
-		case '[':
-			t.kind = tLBrack
-		case ']':
-			t.kind = tRBrack
-		case ':':
-			t.kind = tColon
-		case ',':
-			t.kind = tComma
-		case '"', '\'':
-			p.scanString(&t)
+		c := data[i]
+		if k := punct[c]; k != 0 {
+			t.kind, t.end = k, int32(i+1)
+			p.off = i + 1
+			return
+		}
+		if c == '"' || c == '\'' {
+			p.scanString(t)
 			p.off = int(t.end)
-			return t
-		default:
-			j := i
-			for j < len(data) && !bareStop[data[j]] && !(data[j] == '/' && j+1 < len(data) && (data[j+1] == '/' || data[j+1] == '*') && j > i) {
-				j++
-			}
-			t.end = int32(j)
-			p.off = j
-			if p.strayText(&t) {
-				i = p.off
-				continue
-			}
-			return t
+			return
 		}
-		t.end = int32(i + 1)
-		p.off = int(t.end)
-		return t
+		j := i
+		for j < len(data) && !bareStop[data[j]] && !(data[j] == '/' && j+1 < len(data) && (data[j+1] == '/' || data[j+1] == '*') && j > i) {
+			j++
+		}
+		t.end = int32(j)
+		p.off = j
+		if !p.strayText(t) {
+			return
+		}
+		i = p.off
 	}
 }
 
