@@ -163,7 +163,7 @@ func (p *parser) queryValue(r *Rule, t token, at Pos) {
 			d := Diagnostic{Pos: at, Code: "query",
 				Message: fmt.Sprintf(`"query" must be "keep" or "drop", not %s`, quote(s)),
 				Hint:    `"keep" (the default) appends the request's query string to "to"; "drop" discards it`}
-			if c := closest(s, []string{"keep", "drop"}); c != "" {
+			if c := Closest(s, []string{"keep", "drop"}); c != "" {
 				d.Hint = fmt.Sprintf("did you mean %q?", c)
 			}
 			p.add(d)
@@ -308,12 +308,13 @@ func suggestField(name string) string {
 	if s, ok := fieldAliases[strings.ToLower(name)]; ok {
 		return s
 	}
-	return closest(name, Fields)
+	return Closest(name, Fields)
 }
 
-// closest returns the word of words nearest to s, ignoring case, if it is
-// near enough to be a typo.
-func closest(s string, words []string) string {
+// Closest returns the word of words nearest to s, ignoring case, if it is
+// near enough to be a typo of it: the "did you mean" of field names, values
+// and command names. Ties go to the earlier word.
+func Closest(s string, words []string) string {
 	best, bestD := "", 3
 	ls := strings.ToLower(s)
 	for _, w := range words {
