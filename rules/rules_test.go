@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/tailscale/hujson"
 )
 
 func TestParseRules(t *testing.T) {
@@ -196,6 +198,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		set, ds := Parse("f.json", data)
+		checkSyntaxAgainstHuJSON(t, data, ds)
 		for _, d := range ds {
 			if d.Pos.Offset < 0 || d.Pos.Offset > len(data) {
 				t.Fatalf("offset %d outside the file of %d bytes: %v", d.Pos.Offset, len(data), d)
@@ -254,5 +257,53 @@ func TestParseDuplicatesMany(t *testing.T) {
 		if r.Index != i || r.Source != fmt.Sprintf("/p%d", i) {
 			t.Fatalf("rule %d: %+v", i, r)
 		}
+	}
+}
+
+func TestParseEscapes(t *testing.T) {
+	set, ds := Parse("r.json", []byte(`{"/\ud83d\ude00\u00e9\/\"\\\b\f\n\r\t": {"to": "/x", "note": "a\u0000b\ud800"}}`))
+	if len(set.Rules) != 0 || len(ds) != 2 || ds[0].Code != "source-control" || ds[1].Code != "syntax" {
+		t.Fatalf("%s", diagList(ds))
+	}
+	set, ds = Parse("r.json", []byte(`{"/\ud83d\ude00\u00e9\/\"\\": {"to": "/x\u0041", "note": "a\u0000b"}}`))
+	if len(ds) != 0 {
+		t.Fatalf("%s", diagList(ds))
+	}
+	if r := set.Rules[0]; r.Source != "/😀é/\"\\" || r.To != "/xA" || r.Note != "a\x00b" {
+		t.Errorf("%q %q %q", r.Source, r.To, r.Note)
+	}
+	if got := unescape([]byte(`\ud800x\uZZ`)); got != "\uFFFDx\uFFFDZZ" {
+		t.Errorf("invalid escapes decode as %q", got)
+	}
+}
+
+// checkSyntaxAgainstHuJSON compares the parser's verdict on the syntax of
+// data with hujson's, a reference JWCC parser: a file is free of syntax
+// errors for one exactly when it is for the other. (The parser is stricter
+// in two ways, both reported as errors: invalid UTF-8 and lone UTF-16
+// surrogates, which hujson passes through, and it accepts a byte order
+// mark.)
+func checkSyntaxAgainstHuJSON(t *testing.T, data []byte, ds Diagnostics) {
+	if len(data) > 1<<16 || bytes.HasPrefix(data, []byte("\uFEFF")) || !utf8.Valid(data) ||
+		bytes.Contains(bytes.ToLower(data), []byte(`\ud`)) {
+		return
+	}
+	var syntax []string
+	for _, d := range ds {
+		switch d.Code {
+		case "syntax", "utf8":
+			syntax = append(syntax, d.String())
+		case "too-deep", "not-object":
+			return // hujson has no limit; not-object stops the parse
+		}
+	}
+	v, err := hujson.Parse(data)
+	if err == nil {
+		if _, isObj := v.Value.(*hujson.Object); !isObj {
+			return // not-object stops the parse before any syntax error
+		}
+	}
+	if (err == nil) != (len(syntax) == 0) {
+		t.Fatalf("hujson: %v; parser: %q", err, syntax)
 	}
 }
