@@ -87,7 +87,6 @@ func mib(n int64) string {
 type parser struct {
 	name string
 	data []byte
-	strs arena // the text of the Set's strings
 
 	// Scanner state.
 	off, line, lineStart int

@@ -418,14 +418,14 @@ func hex4(data []byte, i int) (rune, bool) {
 // text returns the value of a string or word token, unescaped.
 func (p *parser) text(t token) string {
 	if t.kind != tString {
-		return p.strs.string(p.data[t.start:t.end])
+		return string(p.data[t.start:t.end])
 	}
 	end := t.end
 	if t.closed {
 		end--
 	}
 	if !t.esc {
-		return p.strs.string(p.data[t.start+1 : end])
+		return string(p.data[t.start+1 : end])
 	}
 	return unescape(p.data[t.start+1 : end])
 }
