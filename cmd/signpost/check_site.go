@@ -66,13 +66,13 @@ func checkSite(t *engine.Table, site fs.FS) (rules.Diagnostics, error) {
 	}
 	var ds rules.Diagnostics
 	for _, h := range hidden {
-		what := "the page " + h.first
+		what := "the page " + h.first + " of the site"
 		if h.n > 1 {
-			what = fmt.Sprintf("%d pages, such as %s,", h.n, h.first)
+			what = fmt.Sprintf("%d pages of the site, such as %s", h.n, h.first)
 		}
 		ds = append(ds, rules.Diagnostic{File: t.Rules().File, Pos: h.rule.KeyPos, Severity: rules.Warning,
 			Code:    "hides-page",
-			Message: fmt.Sprintf("the source %q hides %s of the site", h.rule.Source, what),
+			Message: fmt.Sprintf("the source %q hides %s", h.rule.Source, what),
 			Hint:    "visitors get the redirect, never the page: delete the page from the site, or the rule"})
 	}
 	for i := range t.Rules().Rules {
