@@ -21,7 +21,7 @@ import (
 // The semantic checks that need matching (collisions after normalization,
 // loops, chains, placeholders, the syntax of sources) are engine.Compile's.
 func Parse(name string, data []byte) (*Set, Diagnostics) {
-	p := &parser{name: name, data: data, line: 1}
+	p := &parser{name: name, data: data, line: 1, lastNonASCII: -1}
 	if len(data) > MaxFileSize {
 		p.add(tooLarge(name, int64(len(data))))
 		return nil, p.diags
@@ -99,11 +99,19 @@ type parser struct {
 	// The last column computed, so that positions on a very long line (a
 	// minified file) cost what lies between them, not the whole line.
 	colLine, colOff, col int
+	// lastNonASCII is at or after the offset of the last byte of a
+	// multi-byte character the scanner has seen: on a line after it, a
+	// column is a byte count.
+	lastNonASCII int
 }
 
 // pos returns the position of byte off, which lies on line (starting at
 // byte ls).
 func (p *parser) pos(off, line, ls int) Pos {
+	if p.lastNonASCII < ls {
+		// The line holds only ASCII so far: a byte is a character.
+		return Pos{Line: line, Col: 1 + off - ls, Offset: off}
+	}
 	if line == p.colLine && off >= p.colOff && p.colOff >= ls {
 		p.col += utf8.RuneCount(p.data[p.colOff:off])
 	} else {

@@ -204,9 +204,15 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("offset %d outside the file of %d bytes: %v", d.Pos.Offset, len(data), d)
 			}
 			if d.Pos.IsValid() {
-				line := 1 + strings.Count(string(data[:d.Pos.Offset]), "\n")
-				if d.Pos.Line != line {
-					t.Fatalf("line %d, want %d: %v", d.Pos.Line, line, d)
+				before := data[:d.Pos.Offset]
+				line := 1 + bytes.Count(before, []byte("\n"))
+				ls := bytes.LastIndexByte(before, '\n') + 1
+				if ls == 0 && bytes.HasPrefix(data, []byte("\uFEFF")) {
+					ls = min(3, len(before))
+				}
+				col := 1 + utf8.RuneCount(before[ls:])
+				if d.Pos.Line != line || d.Pos.Col != col {
+					t.Fatalf("at %d:%d, want %d:%d: %v", d.Pos.Line, d.Pos.Col, line, col, d)
 				}
 			}
 			if d.Message == "" || d.Severity != Error {

@@ -168,6 +168,10 @@ func (p *parser) blockComment(i int) int {
 // checkUTF8 reports every invalid UTF-8 sequence in data[i:j], which lies
 // on one line (the current one) unless it is a block comment.
 func (p *parser) checkUTF8(i, j int) {
+	if !hasNonASCII(p.data[i:j]) {
+		return
+	}
+	p.lastNonASCII = max(p.lastNonASCII, j-1)
 	if utf8.Valid(p.data[i:j]) {
 		return
 	}
@@ -188,6 +192,15 @@ func (p *parser) checkUTF8(i, j int) {
 		}
 		k += size
 	}
+}
+
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
 }
 
 // lineAt finds the line of offset i, which is on the current line or was
@@ -215,6 +228,9 @@ func (p *parser) invalidUTF8(off, line, ls int) {
 // t.kind for the rest.
 func (p *parser) strayText(t *token) bool {
 	text := p.data[t.start:t.end]
+	if hasNonASCII(text) {
+		p.lastNonASCII = max(p.lastNonASCII, int(t.end)-1)
+	}
 	switch string(text) {
 	case "true", "false", "null":
 		t.kind = tLiteral
@@ -337,6 +353,7 @@ func (p *parser) scanString(t *token) {
 				Hint:    `write it as an escape such as \t, or delete it`})
 			i++
 		default: // a byte of a multi-byte character
+			p.lastNonASCII = i
 			r, size := utf8.DecodeRune(data[i:])
 			if r == utf8.RuneError && size == 1 {
 				t.bad = true
@@ -385,14 +402,26 @@ func (p *parser) scanEscape(t *token, i int, quote byte) int {
 		}
 	}
 	t.bad = true
-	end := i + 2
+	// Resume after the backslash and the whole character after it: an
+	// offset inside a character would throw the columns after it.
+	_, size := utf8.DecodeRune(data[i+1:])
+	end, shown := i+1+size, i+1+size
+	if data[i+1] >= utf8.RuneSelf {
+		p.lastNonASCII = end - 1
+	}
 	if data[i+1] == 'u' {
-		end = min(i+6, len(data))
+		for shown < min(i+6, len(data)) && isHex(data[shown]) {
+			shown++
+		}
 	}
 	p.syntax(Diagnostic{Pos: p.posIn(*t, i), Code: "syntax",
-		Message: fmt.Sprintf("invalid escape %q in a string", data[i:end]),
+		Message: fmt.Sprintf("invalid escape %q in a string", data[i:shown]),
 		Hint:    `write a backslash as \\; valid escapes are \" \\ \/ \b \f \n \r \t \uXXXX`})
 	return end
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 func hex4(data []byte, i int) (rune, bool) {
