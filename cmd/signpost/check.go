@@ -19,8 +19,9 @@ func init() {
 
 const checkUsage = `Usage: signpost check [flags] [FILE]
 
-Checks a rules file (FILE, or --rules FILE; default redirects.json) the way
-every other command loads it, and reports every problem at once:
+Checks a rules file (FILE, or --rules FILE; default redirects.json; - for
+standard input) the way every other command loads it, and reports every
+problem at once:
 
   FILE:LINE:COL: error: message
   	hint: what to do, when it is known
@@ -46,6 +47,7 @@ Examples:
   signpost check examples/site/redirects.json --site examples/site/public
   signpost check --format github redirects.json
   signpost check --json | jq '.[] | select(.severity == "error")'
+  git show :redirects.json | signpost check -      # the staged file
 `
 
 func runCheck(ctx context.Context, env *Env, args []string) int {
@@ -90,7 +92,20 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 		}
 	}
 
-	c := signpost.Load(file, engine.Options{CaseInsensitive: *caseInsensitive})
+	opts := engine.Options{CaseInsensitive: *caseInsensitive}
+	var c *signpost.Compiled
+	if file == "-" {
+		// Standard input, such as the staged file in a pre-commit hook.
+		data, err := io.ReadAll(io.LimitReader(env.Stdin, rules.MaxFileSize+1))
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "signpost: error: reading standard input: %v\n", err)
+			return exitFailure
+		}
+		c = signpost.Compile("<stdin>", data, opts)
+		file = "<stdin>"
+	} else {
+		c = signpost.Load(file, opts)
+	}
 	ds := c.Diagnostics
 	if *siteDir != "" && c.Table != nil {
 		more, err := checkSite(c.Table, os.DirFS(*siteDir))
