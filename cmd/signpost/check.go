@@ -31,14 +31,6 @@ check. With --site, the rules are also checked against the built site: a
 source that hides one of its pages is a warning, a target on the site that is
 not in it an error.
 
-Flags:
-  --rules FILE         the rules file (the same as giving FILE)
-  --site DIR           the built site (the directory that is uploaded to S3)
-  --format FORMAT      text (default), json (an array of diagnostics) or
-                       github (GitHub Actions annotations)
-  --json               the same as --format json
-  --case-insensitive   check as for a site that matches paths in any case
-
 Exit status: 0 when there is no error (warnings allowed), 1 when there is
 one, 2 for a usage error.
 
@@ -48,15 +40,17 @@ Examples:
   signpost check --format github redirects.json
   signpost check --json | jq '.[] | select(.severity == "error")'
   git show :redirects.json | signpost check -      # the staged file
+
+Flags:
 `
 
 func runCheck(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet("check")
-	rulesFile := fs.String("rules", "", "the rules file")
-	siteDir := fs.String("site", "", "the built site")
-	format := fs.String("format", "text", "text, json or github")
+	rulesFile := fs.String("rules", "", "the rules `FILE` (the same as giving FILE)")
+	siteDir := fs.String("site", "", "the built site's `DIR` (what is uploaded to S3), to check the rules against")
+	format := fs.String("format", "text", "`FORMAT` of the output: text, json (an array of diagnostics) or github (GitHub Actions annotations)")
 	asJSON := fs.Bool("json", false, "the same as --format json")
-	caseInsensitive := fs.Bool("case-insensitive", false, "match paths in any case")
+	caseInsensitive := fs.Bool("case-insensitive", false, "match paths regardless of case, as the site is served")
 	fs.Usage = func() {}
 	pos, err := parseArgs(fs, args)
 	if err != nil {
