@@ -112,6 +112,9 @@ func runTest(ctx context.Context, env *Env, args []string) int {
 	return exitOK
 }
 
+// caseFields are the fields of a case.
+var caseFields = []string{"url", "status", "location", "note"}
+
 // testCase is one expectation from a cases file.
 type testCase struct {
 	where    string // FILE:LINE:COL of the case
@@ -195,7 +198,7 @@ func parseCases(file string, data []byte) ([]testCase, rules.Diagnostics) {
 				err = unmarshalKind(lit, &tc.Note, kindString)
 			default:
 				report(m.Name.StartOffset, "unknown field %q", name)
-				if s := closestWord(name, "url", "status", "location", "note"); s != "" {
+				if s := rules.Closest(name, caseFields); s != "" {
 					hint(fmt.Sprintf("did you mean %q?", s))
 				} else {
 					hint("a case has the fields url, status, location and note")
@@ -250,17 +253,6 @@ func offsetPos(data []byte, off int) rules.Pos {
 	off = min(off, len(data))
 	lineStart := bytes.LastIndexByte(data[:off], '\n') + 1
 	return rules.Pos{Line: 1 + bytes.Count(data[:off], []byte{'\n'}), Col: 1 + utf8.RuneCount(data[lineStart:off]), Offset: off}
-}
-
-// closestWord returns the word nearest to s, if it is near.
-func closestWord(s string, words ...string) string {
-	best, bestD := "", 3
-	for _, w := range words {
-		if d := editDistance(strings.ToLower(s), w); d < bestD {
-			best, bestD = w, d
-		}
-	}
-	return best
 }
 
 // caseRunner runs cases and writes their results.
