@@ -237,10 +237,21 @@ func (x *explainer) writeText(u, host, path, query string, d engine.Decision) {
 		fmt.Fprintf(w, " -> %s", d.Location)
 	}
 	w.WriteByte('\n')
-	if d.Rule != nil {
-		fmt.Fprintf(w, "  rule %s at %s\n", strconv.Quote(d.Rule.Source), filePos(x.file, d.Rule.KeyPos))
-		if d.Rule.Note != "" {
-			fmt.Fprintf(w, "  note: %s\n", d.Rule.Note)
+	fmt.Fprintf(w, "  rule %s at %s\n", strconv.Quote(d.Rule.Source), filePos(x.file, d.Rule.KeyPos))
+	if d.Rule.Note != "" {
+		fmt.Fprintf(w, "  note: %s\n", d.Rule.Note)
+	}
+	hops := []engine.Hop{{Rule: d.Rule, Status: d.Status, Location: d.Location}}
+	if d.Hops > 1 {
+		hops = x.table.Trace(host, path, query)
+	}
+	if query != "" && d.Status != rules.StatusGone {
+		// Say which rule loses the visitor's query string, if one does.
+		for _, h := range hops {
+			if h.Rule.Query == rules.QueryDrop {
+				fmt.Fprintf(w, "  the query string is dropped: rule %s says \"query\": \"drop\"\n", strconv.Quote(h.Rule.Source))
+				break
+			}
 		}
 	}
 	if d.Hops > 1 {
@@ -249,7 +260,7 @@ func (x *explainer) writeText(u, host, path, query string, d engine.Decision) {
 			how = "ending at a page that is gone: answered 410 at once"
 		}
 		fmt.Fprintf(w, "  a chain of %d rules, %s:\n", d.Hops, how)
-		for i, h := range x.table.Trace(host, path, query) {
+		for i, h := range hops {
 			fmt.Fprintf(w, "    %d. %s at %s", i+1, strconv.Quote(h.Rule.Source), filePos(x.file, h.Rule.KeyPos))
 			if h.Status == rules.StatusGone {
 				w.WriteString(": 410 Gone\n")
