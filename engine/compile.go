@@ -228,21 +228,23 @@ func (c *compiler) flattenAll() {
 		}
 		flat[k] = e
 	}
-	// A host with rules of its own may end a host-less chain elsewhere.
+	// A host with rules of its own may end a host-less chain elsewhere. The
+	// overrides go straight into t.entries: flatten matches through the
+	// overrides made so far, which must be valid entries.
+	t.entries = flat
 	for _, h := range t.hosts {
 		for p, k := range t.any.exact {
 			i := int(t.entries[k].rule)
 			e, _, _, problem := c.flatten(i, h, buf)
-			if problem == "" && e != flat[k] {
+			if problem == "" && e != t.entries[k] {
 				if h.override == nil {
 					h.override = map[string]int32{}
 				}
-				flat = append(flat, e)
-				h.override[p] = int32(len(flat) - 1)
+				t.entries = append(t.entries, e)
+				h.override[p] = int32(len(t.entries) - 1)
 			}
 		}
 	}
-	t.entries = flat
 }
 
 // checkPatterns tries each pattern rule on a sample path and reports the
