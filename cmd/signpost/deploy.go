@@ -73,11 +73,9 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-func newDeployFlags(name, usage string, stderr io.Writer) *deployFlags {
-	f := &deployFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+func newDeployFlags(name string) *deployFlags {
+	f := &deployFlags{fs: newFlagSet(name)}
 	fs := f.fs
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	fs.StringVar(&f.configPath, "config", "", "settings file (default signpost.toml when it exists)")
 	fs.StringVar(&f.cfg.Mode, "mode", "", "s3, lambda-edge or cloudfront-function")
 	fs.StringVar(&f.cfg.Rules, "rules", "", "rules file (default redirects.json)")
@@ -105,21 +103,8 @@ func newDeployFlags(name, usage string, stderr io.Writer) *deployFlags {
 	return f
 }
 
-// parse reads flags and positional arguments in any order, then merges the
-// settings: flags over environment over file.
-func (f *deployFlags) parse(args []string, getenv func(string) string) ([]string, error) {
-	var pos []string
-	for {
-		if err := f.fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = f.fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
+// settings merges the settings: flags over environment over file.
+func (f *deployFlags) settings(getenv func(string) string) error {
 	f.cfg.Distributions = f.distributions
 	path, optional := f.configPath, false
 	if path == "" {
@@ -127,14 +112,14 @@ func (f *deployFlags) parse(args []string, getenv func(string) string) ([]string
 	}
 	file, err := config.Load(path, optional)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	env, err := config.FromEnv(getenv)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	f.cfg = file.Over(env).Over(f.cfg)
-	return pos, nil
+	return nil
 }
 
 func (f *deployFlags) target() (deploy.Target, error) {
@@ -170,9 +155,12 @@ func (f *deployFlags) deployer(ctx context.Context, env *Env, t deploy.Target) (
 }
 
 func runDeploy(ctx context.Context, env *Env, args []string) int {
-	f := newDeployFlags("deploy", deployUsage, env.Stderr)
-	pos, err := f.parse(args, env.Getenv)
+	f := newDeployFlags("deploy")
+	pos, err := parseArgs(f.fs, args)
 	if err != nil {
+		return flagError(env, "deploy", deployUsage, f.fs, err)
+	}
+	if err := f.settings(env.Getenv); err != nil {
 		return usageError(env, err, "")
 	}
 	if len(pos) > 1 {
@@ -187,7 +175,7 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 	}
 	t, err := f.target()
 	if err != nil {
-		return usageError(env, err, "see 'signpost deploy -h'")
+		return usageError(env, err, "run 'signpost deploy -h' for its flags and examples")
 	}
 	// The check comes first: an invalid file never reaches AWS.
 	compiled := signpost.Load(rulesPath, engine.Options{})
@@ -241,9 +229,6 @@ func finish(ctx context.Context, env *Env, f *deployFlags, d *deploy.Deployer, p
 }
 
 func usageError(env *Env, err error, hint string) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
 	fmt.Fprintf(env.Stderr, "signpost: error: %v\n", err)
 	if hint != "" {
 		fmt.Fprintf(env.Stderr, "hint: %s\n", hint)

@@ -2,14 +2,13 @@ package main
 
 import (
 	"bytes"
-	"context"
+	"errors"
 	"fmt"
-	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -17,18 +16,14 @@ import (
 	"github.com/signposthq/signpost/internal/awsfake"
 )
 
-// deployScriptMu serializes the scripts' signpost runs: the AWS SDK reads
-// its endpoints from the process environment, which each run sets to its
-// own stand-ins.
-var deployScriptMu sync.Mutex
-
 // TestDeployScripts runs testdata/deploy/*.txtar: deploy, rollback,
-// iam-policy and init end to end, in-process, against an in-process S3
-// server and the CloudFront, Lambda and KeyValueStore stand-ins.
+// iam-policy and init end to end, the binary pointed by the standard
+// AWS_ENDPOINT_URL_* variables at an in-process S3 server and the
+// CloudFront, Lambda and KeyValueStore stand-ins.
 //
 // Commands beyond testscript's own:
 //
-//	signpost ARGS...        run the command; then 'status N' checks its exit code
+//	exits N CMD ARGS...     run CMD and check that its exit status is N
 //	s3cat KEY               print an object of the bucket "site"
 //	invalidations           print each invalidation: DIST PATH...
 //	association DIST EVENT  print the Lambda ARN a distribution's trigger points at
@@ -46,16 +41,20 @@ func TestDeployScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"signpost": func(ts *testscript.TestScript, neg bool, args []string) {
-				code := runInScript(ts, args)
-				ts.Setenv("SIGNPOST_LAST_STATUS", strconv.Itoa(code))
-				if neg != (code != 0) {
-					ts.Fatalf("signpost %s: exit status %d", strings.Join(args, " "), code)
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: exits N command [args...]")
 				}
-			},
-			"status": func(ts *testscript.TestScript, neg bool, args []string) {
-				if len(args) != 1 || ts.Getenv("SIGNPOST_LAST_STATUS") != args[0] {
-					ts.Fatalf("exit status %s, want %v", ts.Getenv("SIGNPOST_LAST_STATUS"), args)
+				err := ts.Exec(args[1], args[2:]...)
+				code := 0
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					code = ee.ExitCode()
+				} else if err != nil {
+					ts.Fatalf("%s: %v", args[1], err)
+				}
+				if strconv.Itoa(code) != args[0] {
+					ts.Fatalf("%s exited with status %d, want %s", args[1], code, args[0])
 				}
 			},
 			"s3cat": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -96,29 +95,4 @@ func TestDeployScripts(t *testing.T) {
 			},
 		},
 	})
-}
-
-func runInScript(ts *testscript.TestScript, args []string) int {
-	deployScriptMu.Lock()
-	defer deployScriptMu.Unlock()
-	w := ts.Value("world").(*awsfake.World)
-	for k := range w.Env {
-		old, had := os.LookupEnv(k)
-		os.Setenv(k, ts.Getenv(k))
-		defer func() {
-			if had {
-				os.Setenv(k, old)
-			} else {
-				os.Unsetenv(k)
-			}
-		}()
-	}
-	// Relative paths in the script are relative to its directory.
-	for i, a := range args {
-		if strings.HasPrefix(a, "./") {
-			args[i] = ts.MkAbs(a)
-		}
-	}
-	env := &Env{Stdin: strings.NewReader(""), Stdout: ts.Stdout(), Stderr: ts.Stderr(), Getenv: ts.Getenv}
-	return run(context.Background(), env, args)
 }

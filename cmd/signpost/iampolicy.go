@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -47,9 +46,7 @@ type statement struct {
 }
 
 func runIAMPolicy(ctx context.Context, env *Env, args []string) int {
-	fs := flag.NewFlagSet("iam-policy", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, iamPolicyUsage); fs.PrintDefaults() }
+	fs := newFlagSet("iam-policy")
 	mode := fs.String("mode", "s3", "s3, lambda-edge or cloudfront-function")
 	bucket := fs.String("bucket", "", "bucket of the rules object (required)")
 	key := fs.String("key", "", "key of the rules object (required)")
@@ -58,11 +55,12 @@ func runIAMPolicy(ctx context.Context, env *Env, args []string) int {
 	kvsARN := fs.String("kvs-arn", "", "cloudfront-function: the KeyValueStore's ARN")
 	var dists multiFlag
 	fs.Var(&dists, "distribution", "CloudFront distribution ID (repeat; default any in the account)")
-	if err := fs.Parse(args); err != nil {
-		return usageError(env, err, "")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return flagError(env, "iam-policy", iamPolicyUsage, fs, err)
 	}
-	if fs.NArg() > 0 {
-		return usageError(env, fmt.Errorf("unexpected argument %q", fs.Arg(0)), "")
+	if len(pos) > 0 {
+		return usageError(env, fmt.Errorf("unexpected argument %q", pos[0]), "")
 	}
 	m, err := deploy.ParseMode(*mode)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	iofs "io/fs"
 	"os"
@@ -33,22 +32,14 @@ Flags:
 `
 
 func runInit(ctx context.Context, env *Env, args []string) int {
-	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, initUsage); fs.PrintDefaults() }
+	fs := newFlagSet("init")
 	force := fs.Bool("force", false, "overwrite existing files")
 	mode := fs.String("mode", "s3", "deploy mode written to signpost.toml")
 	bucket := fs.String("bucket", "my-site-config", "bucket written to signpost.toml")
 	dist := fs.String("distribution", "E2EXAMPLE12345", "distribution ID written to signpost.toml")
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return usageError(env, err, "")
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return flagError(env, "init", initUsage, fs, err)
 	}
 	if len(pos) > 1 {
 		return usageError(env, fmt.Errorf("init takes one directory, got %d", len(pos)), "")

@@ -29,9 +29,12 @@ Flags:
 `
 
 func runRollback(ctx context.Context, env *Env, args []string) int {
-	f := newDeployFlags("rollback", rollbackUsage, env.Stderr)
-	pos, err := f.parse(args, env.Getenv)
+	f := newDeployFlags("rollback")
+	pos, err := parseArgs(f.fs, args)
 	if err != nil {
+		return flagError(env, "rollback", rollbackUsage, f.fs, err)
+	}
+	if err := f.settings(env.Getenv); err != nil {
 		return usageError(env, err, "")
 	}
 	if len(pos) > 0 {
@@ -39,7 +42,7 @@ func runRollback(ctx context.Context, env *Env, args []string) int {
 	}
 	t, err := f.target()
 	if err != nil {
-		return usageError(env, err, "see 'signpost rollback -h'")
+		return usageError(env, err, "run 'signpost rollback -h' for its flags and examples")
 	}
 	d, err := f.deployer(ctx, env, t)
 	if err != nil {
