@@ -66,7 +66,11 @@ func (d *Deployer) publishFunction(ctx context.Context, p *Plan) (err error) {
 	if err != nil {
 		return err
 	}
-	samples := Samples(p.table, d.Options.Samples)
+	var changed []string
+	for _, c := range p.Changes {
+		changed = append(changed, c.Source)
+	}
+	samples := Samples(p.table, d.Options.Samples, changed)
 	err = d.step(fmt.Sprintf("test function %s on %d sample requests", name, len(samples)), func() (string, error) {
 		most := 0
 		for _, s := range samples {
@@ -117,30 +121,38 @@ type Sample struct {
 	Want              engine.Decision
 }
 
-// Samples builds up to n requests (0 means 20) from the table's rules: one
-// per rule, a pattern's placeholders filled in, the first with a query
-// string, and one that no rule matches.
-func Samples(t *engine.Table, n int) []Sample {
+// Samples builds up to n requests (0 means 20) and the engine's answers to
+// them: first one for each of the sources in first (the sources a deploy
+// adds, changes or removes: a removed one must no longer redirect), then
+// one per rule of the table, placeholders filled in; the first with a query
+// string; the last a path no rule matches.
+func Samples(t *engine.Table, n int, first []string) []Sample {
 	if n <= 0 {
 		n = 20
 	}
-	var out []Sample
 	const host = "www.example.test"
+	sources := append([]string(nil), first...)
 	for _, r := range t.Rules().Rules {
+		sources = append(sources, r.Source)
+	}
+	var out []Sample
+	seen := map[string]bool{}
+	for _, src := range sources {
 		if len(out) >= n-1 {
 			break
 		}
-		h, path := host, r.Source
-		if u, err := url.Parse(r.Source); err == nil && u.Host != "" {
+		h, path := host, src
+		if u, err := url.Parse(src); err == nil && u.Host != "" {
 			h, path = u.Host, u.EscapedPath()
 			if path == "" {
 				path = "/"
 			}
 		}
 		path = samplePath(path)
-		if path == "" {
+		if path == "" || seen[h+path] {
 			continue
 		}
+		seen[h+path] = true
 		q := ""
 		if len(out) == 0 {
 			q = "signpost=1"

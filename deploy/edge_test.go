@@ -139,6 +139,9 @@ func TestCloudFrontFunctionDeploy(t *testing.T) {
 	if _, err := d.Apply(ctx, p); err != nil {
 		t.Fatal(err)
 	}
+	if w.kvs.ListCalls != 3 { // 120 keys, 50 a page
+		t.Fatalf("%d ListKeys pages for 120 keys", w.kvs.ListCalls)
+	}
 	if !maps.Equal(w.kvs.Items, want) || w.kvs.Updates != 3 {
 		t.Fatalf("store has %d keys after %d UpdateKeys", len(w.kvs.Items), w.kvs.Updates)
 	}

@@ -86,7 +86,8 @@ func (d *Deployer) kvsSync(ctx context.Context, want map[string]string) (undo fu
 		}
 		etag = aws.ToString(desc.ETag)
 		have := map[string]string{}
-		p := kvs.NewListKeysPaginator(c, &kvs.ListKeysInput{KvsARN: &arn})
+		// 50 is the most a page may hold (the default is 10).
+		p := kvs.NewListKeysPaginator(c, &kvs.ListKeysInput{KvsARN: &arn, MaxResults: aws.Int32(50)})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {

@@ -514,11 +514,13 @@ func (f *Lambda) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type KVS struct {
 	t testing.TB
 	faults
-	mu      sync.Mutex
-	arn     string
-	Items   map[string]string
-	etag    int
-	Updates int
+	mu    sync.Mutex
+	arn   string
+	Items map[string]string
+	// ListCalls counts ListKeys pages served.
+	ListCalls int
+	etag      int
+	Updates   int
 	// failAfter makes the one UpdateKeys call after that many succeeded
 	// fail with an error that is not retried (0: never).
 	FailAfter int
@@ -568,7 +570,17 @@ func (f *KVS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(segs) == 3 && segs[2] == "keys" && r.Method == "GET":
 		keys := sortedKeys(f.Items)
 		start, _ := strconv.Atoi(r.URL.Query().Get("NextToken"))
-		end := min(start+50, len(keys))
+		page := 10 // the API's default
+		if v := r.URL.Query().Get("MaxResults"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 50 {
+				kvsError(w, 400, "ValidationException", "MaxResults must be between 1 and 50")
+				return
+			}
+			page = n
+		}
+		f.ListCalls++
+		end := min(start+page, len(keys))
 		var items []map[string]string
 		for _, k := range keys[start:end] {
 			items = append(items, map[string]string{"Key": k, "Value": f.Items[k]})
