@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 )
 
 // functionArtifact is what a CloudFront Function release stores to be
@@ -154,5 +153,3 @@ func byteSize(n int) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
-
-var _ = strings.TrimSpace
