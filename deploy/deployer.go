@@ -137,10 +137,15 @@ type Plan struct {
 	Invalidation InvalidationPlan `json:"invalidation"`
 	// Calls are the AWS calls the apply will make, for people.
 	Calls []string `json:"calls"`
+	// Locked is the marker of a deploy in progress (or one that died).
+	Locked *Lock `json:"locked,omitempty"`
 
-	record      *Release // current.json as read, possibly only a lock
-	currentETag string   // of current.json
-	liveETag    string   // of the rules object (mode s3)
+	record *Release // current.json as read, possibly only a lock
+	// abandoned is the release a deploy that died while holding the lock
+	// was publishing (pending.json): it may be partly live.
+	abandoned   *Release
+	currentETag string // of current.json
+	liveETag    string // of the rules object (mode s3)
 	payload     payload
 	table       *engine.Table
 }
@@ -202,6 +207,16 @@ func (d *Deployer) readCurrent(ctx context.Context, p *Plan) error {
 			// A record without an ID only holds the lock of a first deploy.
 			p.Current = cur
 		}
+		if cur != nil && cur.Pending != nil {
+			p.Locked = cur.Pending
+			pend, _, err := st.readRelease(ctx, "pending.json")
+			if err != nil {
+				return "", err
+			}
+			if pend != nil && pend.ID == cur.Pending.ID {
+				p.abandoned = pend
+			}
+		}
 		if d.Target.Mode == ModeS3 {
 			if p.liveETag, err = st.head(ctx, d.Target.Key); err != nil {
 				return "", err
@@ -227,6 +242,11 @@ func (d *Deployer) finishPlan(p *Plan, old Snapshot) {
 			// The first deploy: whatever was cached before it may be stale
 			// for every source.
 			changes = Diff(nil, p.Next.Rules)
+		}
+		if p.abandoned != nil {
+			// A deploy died half-way: what it made live differs from the
+			// record, so what it changed is stale too.
+			changes = append(changes, Diff(p.abandoned.Rules, p.Next.Rules)...)
 		}
 		p.Invalidation = PlanInvalidation(changes, d.Options.Invalidation)
 	}
@@ -297,6 +317,11 @@ func (d *Deployer) lock(ctx context.Context, st *store, p *Plan) (string, error)
 		var err error
 		etag, err = st.writeRelease(ctx, "current.json", rec, p.currentETag)
 		if err != nil {
+			return "", err
+		}
+		// What this deploy is about to make live, for a deploy that takes
+		// over should this one die.
+		if err := st.overwriteRelease(ctx, "pending.json", p.Next); err != nil {
 			return "", err
 		}
 		return st.URL("current.json"), nil

@@ -27,6 +27,7 @@
 //	current.artifact   the bytes it deployed (table, or function code and KVS entries)
 //	previous.json      the release before it, which rollback restores
 //	previous.artifact
+//	pending.json       the release a deploy in progress is publishing
 //
 // current.json is also the lock that makes deploys safe to run concurrently:
 // before changing anything a deploy rewrites it with a pending marker,
@@ -34,7 +35,9 @@
 // If-None-Match for the first deploy). Of two deploys that planned against
 // the same release, exactly one gets the lock; the other stops before any
 // change. Every write to CloudFront, Lambda and the KeyValueStore is also
-// conditional on the ETag or revision read at the start.
+// conditional on the ETag or revision read at the start. A deploy that
+// takes over the lock of one that died (after Options.LockTimeout, or with
+// BreakLock) also invalidates what the dead one may have made live.
 //
 // # Failure half-way
 //

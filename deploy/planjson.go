@@ -36,7 +36,8 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 		Changes      []Change         `json:"changes"`
 		Invalidation InvalidationPlan `json:"invalidation"`
 		Calls        []string         `json:"calls"`
-	}{p.Mode, p.Rollback, p.Current.Summary(), p.Next.Summary(), p.UpToDate, p.Stats, p.Changes, p.Invalidation, p.Calls})
+		Locked       *Lock            `json:"locked,omitempty"`
+	}{p.Mode, p.Rollback, p.Current.Summary(), p.Next.Summary(), p.UpToDate, p.Stats, p.Changes, p.Invalidation, p.Calls, p.Locked})
 }
 
 // MarshalJSON writes the result for machines.

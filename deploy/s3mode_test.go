@@ -271,3 +271,44 @@ func TestLockHeldByAnotherDeploy(t *testing.T) {
 		t.Fatalf("breaking the lock: %v", err)
 	}
 }
+
+// A deploy dies after uploading its table, before recording it: the next
+// deploy takes over the lock and invalidates what the dead one changed as
+// well as its own changes.
+func TestS3TakeOverAfterDeployDied(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	d := w.deployer(Target{Mode: ModeS3, Distributions: []string{"E1EXAMPLE"}})
+	p, _ := d.Plan(ctx, artifacts(t, rulesV1))
+	if _, err := d.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	// The dying deploy: lock, upload, then nothing.
+	dying, _ := d.Plan(ctx, artifacts(t, `{"/dead": {"to": "/end"}, "/jobs": { "to": "https://jobs.example.com/" }}`))
+	st := d.store()
+	if _, err := d.lock(ctx, st, dying); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.publish(ctx, dying); err != nil {
+		t.Fatal(err)
+	}
+	before := len(w.cf.Invalidations)
+
+	d.Options.BreakLock = true
+	p2, err := d.Plan(ctx, artifacts(t, rulesV1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p2.UpToDate {
+		t.Fatal("the record says v1, but the live table is the dead deploy's: not up to date")
+	}
+	if _, err := d.Apply(ctx, p2); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.cf.Invalidations[before].Paths; !slices.Contains(got, "/dead") || !slices.Contains(got, "/blog/*") {
+		t.Fatalf("the take-over invalidated %q; want the dead deploy's changes too", got)
+	}
+	if !bytes.Equal(w.object("config/redirects.json"), artifacts(t, rulesV1).Compiled) {
+		t.Fatal("the live table is not v1 again")
+	}
+}

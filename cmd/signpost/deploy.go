@@ -286,6 +286,9 @@ func printPlan(w io.Writer, t *deploy.Target, p *deploy.Plan) {
 		fmt.Fprintf(w, "  deployed now: release %s (%d rules)\n", p.Current.ID, len(p.Current.Rules))
 	}
 	fmt.Fprintf(w, "  to deploy:    release %s (%d rules)\n", p.Next.ID, len(p.Next.Rules))
+	if l := p.Locked; l != nil {
+		fmt.Fprintf(w, "note: deploy %s (started %s on %s) holds the lock: it is running, or it died (then --break-lock)\n", l.ID, l.Started.Format(time.RFC3339), l.Host)
+	}
 	if p.UpToDate {
 		fmt.Fprintln(w, "up to date: the deployed rules and code are these; nothing to do")
 		return
@@ -306,6 +309,9 @@ func printPlan(w io.Writer, t *deploy.Target, p *deploy.Plan) {
 	}
 	s := p.Stats
 	fmt.Fprintf(w, "%d added, %d changed, %d removed\n", s.Added, s.Changed, s.Removed)
+	if len(p.Changes) == 0 {
+		fmt.Fprintln(w, "note: no redirect changes, but what is deployed differs (line numbers in the compiled table, new edge code, or a deploy to finish)")
+	}
 	if len(t.Distributions) == 0 && p.Mode != deploy.ModeCloudFrontFunction {
 		fmt.Fprintln(w, "note: no --distribution given: no cache will be invalidated")
 	}
