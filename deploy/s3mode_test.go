@@ -117,10 +117,7 @@ func TestS3RollbackWithoutPrevious(t *testing.T) {
 	if _, err := d.PlanRollback(ctx, engineOpts); err == nil || !strings.Contains(err.Error(), "nothing is deployed") {
 		t.Fatalf("rollback of nothing: %v", err)
 	}
-	p, _ := d.Plan(ctx, artifacts(t, rulesV1))
-	if _, err := d.Apply(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	deploy(t, d, rulesV1)
 	if _, err := d.PlanRollback(ctx, engineOpts); !errors.Is(err, ErrNoPrevious) {
 		t.Fatalf("rollback of the first release: %v", err)
 	}
@@ -133,10 +130,7 @@ func TestS3ConcurrentDeploys(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	d := w.deployer(Target{Mode: ModeS3, Distributions: []string{"E1EXAMPLE"}})
-	p, _ := d.Plan(ctx, artifacts(t, rulesV1))
-	if _, err := d.Apply(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	deploy(t, d, rulesV1)
 	a, b := artifacts(t, rulesV2), artifacts(t, `{"/a": {"to": "/b"}}`)
 	pa, err := d.Plan(ctx, a)
 	if err != nil {
@@ -249,10 +243,7 @@ func TestLockHeldByAnotherDeploy(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	d := w.deployer(Target{Mode: ModeS3})
-	p, _ := d.Plan(ctx, artifacts(t, rulesV1))
-	if _, err := d.Apply(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	deploy(t, d, rulesV1)
 	// A deploy that took the lock and died.
 	st := d.store()
 	rec, etag, _ := st.readRelease(ctx, "current.json")
@@ -279,10 +270,7 @@ func TestS3TakeOverAfterDeployDied(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	d := w.deployer(Target{Mode: ModeS3, Distributions: []string{"E1EXAMPLE"}})
-	p, _ := d.Plan(ctx, artifacts(t, rulesV1))
-	if _, err := d.Apply(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	deploy(t, d, rulesV1)
 	// The dying deploy: lock, upload, then nothing.
 	dying, _ := d.Plan(ctx, artifacts(t, `{"/dead": {"to": "/end"}, "/jobs": { "to": "https://jobs.example.com/" }}`))
 	st := d.store()
@@ -311,4 +299,18 @@ func TestS3TakeOverAfterDeployDied(t *testing.T) {
 	if !bytes.Equal(w.object("config/redirects.json"), artifacts(t, rulesV1).Compiled) {
 		t.Fatal("the live table is not v1 again")
 	}
+}
+
+// deploy plans and applies rules, failing the test on any error.
+func deploy(t *testing.T, d *Deployer, rules string) *Result {
+	t.Helper()
+	p, err := d.Plan(context.Background(), artifacts(t, rules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Apply(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
