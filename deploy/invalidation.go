@@ -139,9 +139,8 @@ func invalidationPaths(source string, queryVariants bool) []string {
 	}
 	enc := encodeInvalidationPath(path)
 	if enc == "/" {
-		if queryVariants {
-			return []string{"/", "/?*"}
-		}
+		// "/*" would be the whole site: the home page's query variants
+		// are left to expire.
 		return []string{"/"}
 	}
 	enc = strings.TrimSuffix(enc, "/")
@@ -162,6 +161,11 @@ func sourcePath(source string) string {
 			}
 			return "/"
 		}
+	}
+	if !strings.HasPrefix(source, "/") {
+		// Not a key the parser accepts; never send CloudFront a relative
+		// path.
+		return "/" + source
 	}
 	return source
 }
