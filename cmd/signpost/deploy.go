@@ -91,6 +91,7 @@ func newDeployFlags(name string) *deployFlags {
 	fs.Float64Var(&f.cfg.MaxDeleteShare, "max-delete-share", 0, "cloudfront-function: largest share of KVS keys one deploy may delete (default 0.5)")
 	fs.BoolVar(&f.allowMassDelete, "allow-mass-delete", false, "cloudfront-function: delete more keys than --max-delete-share allows")
 	fs.BoolVar(&f.queryVariants, "invalidate-query-variants", false, "invalidate /x* rather than /x and /x/ (for cache keys with query strings)")
+	fs.BoolVar(&f.cfg.CaseInsensitive, "case-insensitive", false, "match paths regardless of case, as 'signpost check --case-insensitive'")
 	fs.BoolVar(&f.plan, "plan", false, "show what would change and the calls it would make; change nothing")
 	fs.BoolVar(&f.wait, "wait", false, "wait until distributions are Deployed and invalidations Completed")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Minute, "longest wait for each step")
@@ -120,6 +121,10 @@ func (f *deployFlags) settings(getenv func(string) string) error {
 	}
 	f.cfg = file.Over(env).Over(f.cfg)
 	return nil
+}
+
+func (f *deployFlags) engineOptions() engine.Options {
+	return engine.Options{CaseInsensitive: f.cfg.CaseInsensitive}
 }
 
 func (f *deployFlags) target() (deploy.Target, error) {
@@ -178,12 +183,12 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 		return usageError(env, err, "run 'signpost deploy -h' for its flags and examples")
 	}
 	// The check comes first: an invalid file never reaches AWS.
-	compiled := signpost.Load(rulesPath, engine.Options{})
+	compiled := signpost.Load(rulesPath, f.engineOptions())
 	for _, d := range compiled.Diagnostics {
 		fmt.Fprintln(env.Stderr, d.String())
 	}
 	if compiled.Diagnostics.HasErrors() || compiled.Table == nil {
-		fmt.Fprintf(env.Stderr, "signpost: error: %s has errors; nothing was deployed\n", rulesPath)
+		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was deployed\n", rulesPath, plural(len(compiled.Diagnostics.Errors()), "error"))
 		return exitProblems
 	}
 	art, err := deployArtifacts(t.Mode, compiled, f)

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
-	"github.com/signposthq/signpost/engine"
 )
 
 func init() {
@@ -48,7 +46,7 @@ func runRollback(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return failure(env, err)
 	}
-	plan, err := d.PlanRollback(ctx, engine.Options{})
+	plan, err := d.PlanRollback(ctx, f.engineOptions())
 	if err != nil {
 		return failure(env, err)
 	}

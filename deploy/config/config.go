@@ -17,12 +17,13 @@
 //	kvs_arn = ""                     # cloudfront-function
 //	max_invalidation_paths = 500
 //	max_delete_share = 0.5
+//	case_insensitive = false         # match paths regardless of case, as check --case-insensitive
 //
 // Each key has an environment variable: SIGNPOST_MODE, SIGNPOST_RULES,
 // SIGNPOST_BUCKET, SIGNPOST_KEY, SIGNPOST_REGION, SIGNPOST_DISTRIBUTIONS
 // (comma-separated), SIGNPOST_FUNCTION, SIGNPOST_CACHE_BEHAVIOR,
-// SIGNPOST_TRIGGER, SIGNPOST_KVS_ARN, SIGNPOST_MAX_INVALIDATION_PATHS and
-// SIGNPOST_MAX_DELETE_SHARE.
+// SIGNPOST_TRIGGER, SIGNPOST_KVS_ARN, SIGNPOST_MAX_INVALIDATION_PATHS,
+// SIGNPOST_MAX_DELETE_SHARE and SIGNPOST_CASE_INSENSITIVE (true or false).
 package config
 
 import (
@@ -54,6 +55,7 @@ type Deploy struct {
 	KVSARN               string   `toml:"kvs_arn"`
 	MaxInvalidationPaths int      `toml:"max_invalidation_paths"`
 	MaxDeleteShare       float64  `toml:"max_delete_share"`
+	CaseInsensitive      bool     `toml:"case_insensitive"`
 }
 
 type file struct {
@@ -107,6 +109,13 @@ func FromEnv(getenv func(string) string) (Deploy, error) {
 		}
 		d.MaxInvalidationPaths = n
 	}
+	if v := getenv("SIGNPOST_CASE_INSENSITIVE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return d, fmt.Errorf("SIGNPOST_CASE_INSENSITIVE=%q is not true or false", v)
+		}
+		d.CaseInsensitive = b
+	}
 	if v := getenv("SIGNPOST_MAX_DELETE_SHARE"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f <= 0 || f > 1 {
@@ -142,6 +151,7 @@ func (d Deploy) Over(o Deploy) Deploy {
 	if o.MaxDeleteShare != 0 {
 		d.MaxDeleteShare = o.MaxDeleteShare
 	}
+	d.CaseInsensitive = d.CaseInsensitive || o.CaseInsensitive
 	return d
 }
 
