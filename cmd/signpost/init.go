@@ -142,7 +142,7 @@ jobs:
         with: { go-version: stable }
       - run: go install github.com/signposthq/signpost/cmd/signpost@latest
       - run: signpost check --format github redirects.json
-      - run: signpost test --cases redirects.cases.json redirects.json
+      - run: signpost test redirects.cases.json
       - uses: aws-actions/configure-aws-credentials@v4
         with:
           role-to-assume: ${{ secrets.SIGNPOST_DEPLOY_ROLE_ARN }}
@@ -166,7 +166,7 @@ jobs:
       - checkout
       - run: go install github.com/signposthq/signpost/cmd/signpost@latest
       - run: signpost check redirects.json
-      - run: signpost test --cases redirects.cases.json redirects.json
+      - run: signpost test redirects.cases.json
       - run: |
           if [ "$CIRCLE_BRANCH" = main ]; then signpost deploy --wait; else signpost deploy --plan; fi
 workflows:
