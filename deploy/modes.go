@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // functionArtifact is what a CloudFront Function release stores to be
@@ -78,7 +79,11 @@ func (d *Deployer) calls(p *Plan) []string {
 	var c []string
 	add := func(format string, a ...any) { c = append(c, fmt.Sprintf(format, a...)) }
 	state := "s3://" + t.Bucket + "/" + t.Key + ".signpost/"
-	add("s3:PutObject %scurrent.json (lock, If-Match)", state)
+	lockCond := "If-Match"
+	if p.currentETag == "" {
+		lockCond = "If-None-Match *"
+	}
+	add("s3:PutObject %scurrent.json (lock, %s)", state, lockCond)
 	switch t.Mode {
 	case ModeS3:
 		cond := "If-Match " + p.liveETag
@@ -105,7 +110,7 @@ func (d *Deployer) calls(p *Plan) []string {
 	add("s3:CopyObject, s3:PutObject %s{previous,current}.{json,artifact}", state)
 	if len(p.Invalidation.Paths) > 0 {
 		for _, id := range t.Distributions {
-			add("cloudfront:CreateInvalidation %s (%d paths in %d batches)", id, len(p.Invalidation.Paths), len(p.Invalidation.Batches))
+			add("cloudfront:CreateInvalidation %s (%s in %s)", id, count(len(p.Invalidation.Paths), "path"), count(len(p.Invalidation.Batches), "batch"))
 		}
 	}
 	return c
@@ -135,6 +140,17 @@ func (d *Deployer) publishS3(ctx context.Context, p *Plan) error {
 		}
 		return fmt.Sprintf("s3://%s/%s (%s)", d.Target.Bucket, d.Target.Key, byteSize(len(p.payload.compiled))), nil
 	})
+}
+
+// count writes "1 path", "2 paths", "2 batches".
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	if strings.HasSuffix(word, "ch") {
+		return fmt.Sprintf("%d %ses", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func behaviorName(pattern string) string {

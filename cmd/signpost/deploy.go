@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/signposthq/signpost"
 	"github.com/signposthq/signpost/deploy"
@@ -298,18 +299,25 @@ func printPlan(w io.Writer, t *deploy.Target, p *deploy.Plan) {
 		fmt.Fprintln(w, "up to date: the deployed rules and code are these; nothing to do")
 		return
 	}
+	width := 0
+	for i, c := range p.Changes {
+		if i < maxListed {
+			width = max(width, min(utf8.RuneCountInString(c.Source), 40))
+		}
+	}
 	for i, c := range p.Changes {
 		if i == maxListed {
 			fmt.Fprintf(w, "  ... and %d more (see --json)\n", len(p.Changes)-maxListed)
 			break
 		}
+		src := c.Source + strings.Repeat(" ", max(0, width-utf8.RuneCountInString(c.Source)))
 		switch c.Kind {
 		case deploy.Added:
-			fmt.Fprintf(w, "  + %s  %s\n", c.Source, c.New)
+			fmt.Fprintf(w, "  + %s  %s\n", src, c.New)
 		case deploy.Removed:
-			fmt.Fprintf(w, "  - %s  %s\n", c.Source, c.Old)
+			fmt.Fprintf(w, "  - %s  %s\n", src, c.Old)
 		case deploy.Changed:
-			fmt.Fprintf(w, "  ~ %s  %s  =>  %s\n", c.Source, c.Old, c.New)
+			fmt.Fprintf(w, "  ~ %s  %s  =>  %s\n", src, c.Old, c.New)
 		}
 	}
 	s := p.Stats
@@ -393,7 +401,7 @@ func (p *progress) event(e deploy.Event) {
 		if e.Detail != "" {
 			line += ": " + e.Detail
 		}
-		if e.Elapsed > 0 {
+		if e.Elapsed >= time.Second {
 			line += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
 		}
 		if p.tty {
