@@ -168,6 +168,9 @@ func (d *Deployer) Plan(ctx context.Context, art *Artifacts) (*Plan, error) {
 	if art.Set == nil || art.Table == nil {
 		return nil, errors.New("the rules were not checked: nothing to deploy")
 	}
+	if d.Target.Mode == ModeCloudFrontFunction && len(art.KVS) > 0 && d.Target.KVSARN == "" {
+		return nil, errors.New("the function reads its exact rules from a KeyValueStore: give its ARN (--kvs-arn)")
+	}
 	p := &Plan{Mode: d.Target.Mode, table: art.Table}
 	p.payload = payload{compiled: art.Compiled, zip: art.LambdaZip, code: art.FunctionCode, kvs: art.KVS}
 	digest, err := d.artifactDigest(p.payload)

@@ -240,3 +240,12 @@ func TestCloudFrontFunctionStoreConflict(t *testing.T) {
 		t.Fatalf("want a conflict, got %v", err)
 	}
 }
+
+func TestCloudFrontFunctionNeedsStoreForEntries(t *testing.T) {
+	w := newWorld(t)
+	d := w.deployer(Target{Mode: ModeCloudFrontFunction, CFFunction: "redirects"})
+	_, err := d.Plan(context.Background(), functionArtifacts(t, rulesV1, rulesV1, kvsEntries(2, "v")))
+	if err == nil || !strings.Contains(err.Error(), "--kvs-arn") {
+		t.Fatalf("entries without a store: %v", err)
+	}
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signposthq/signpost/deploy"
+)
+
+func TestProgress(t *testing.T) {
+	events := []deploy.Event{
+		{Kind: deploy.StepStarted, Step: "upload the rules"},
+		{Kind: deploy.StepDone, Step: "upload the rules", Detail: "s3://site/k (1.2 MB)"},
+		{Kind: deploy.StepStarted, Step: "wait for invalidation I1 on E1"},
+		{Kind: deploy.Waiting, Step: "wait for invalidation I1 on E1", Detail: "InProgress", Elapsed: 5 * time.Second},
+		{Kind: deploy.Waiting, Step: "wait for invalidation I1 on E1", Detail: "InProgress", Elapsed: 35 * time.Second},
+		{Kind: deploy.Waiting, Step: "wait for invalidation I1 on E1", Detail: "InProgress", Elapsed: 40 * time.Second},
+		{Kind: deploy.StepDone, Step: "wait for invalidation I1 on E1", Detail: "Completed", Elapsed: 61 * time.Second},
+	}
+	var plain bytes.Buffer
+	p := &progress{w: &plain}
+	for _, e := range events {
+		p.event(e)
+	}
+	want := "✓ upload the rules: s3://site/k (1.2 MB)\n" +
+		"… wait for invalidation I1 on E1: InProgress, 35s\n" +
+		"✓ wait for invalidation I1 on E1: Completed (1m1s)\n"
+	if plain.String() != want {
+		t.Errorf("plain output:\n%s\nwant:\n%s", plain.String(), want)
+	}
+
+	var tty bytes.Buffer
+	p = &progress{w: &tty, tty: true}
+	for _, e := range events {
+		p.event(e)
+	}
+	out := tty.String()
+	// One line per finished step; waits rewrite the current line.
+	if n := strings.Count(out, "\n"); n != 2 {
+		t.Errorf("terminal output has %d lines: %q", n, out)
+	}
+	for _, s := range []string{clearLine + "… wait for invalidation I1 on E1: InProgress, 5s", clearLine + "… wait for invalidation I1 on E1: InProgress, 40s", clearLine + "✓ wait for invalidation I1 on E1: Completed (1m1s)\n"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("terminal output lacks %q:\n%q", s, out)
+		}
+	}
+
+	var quiet bytes.Buffer
+	p = &progress{w: &quiet, quiet: true}
+	for _, e := range events {
+		p.event(e)
+	}
+	if quiet.Len() != 0 {
+		t.Errorf("--json printed progress: %q", quiet.String())
+	}
+}
