@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -54,5 +56,26 @@ func TestProgress(t *testing.T) {
 	}
 	if quiet.Len() != 0 {
 		t.Errorf("--json printed progress: %q", quiet.String())
+	}
+}
+
+func TestDeployFailureExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		code int
+		hint string
+	}{
+		{fmt.Errorf("%w: s3://site/k no longer has the ETag read at the start", deploy.ErrConflict), exitFailure, "run the command again to plan"},
+		{&deploy.ErrLocked{Lock: deploy.Lock{ID: "x"}}, exitFailure, "--break-lock"},
+		{fmt.Errorf("%w: 9 of its 10 keys would go", deploy.ErrMassDelete), exitProblems, "--allow-mass-delete"},
+		{deploy.ErrNoPrevious, exitProblems, ""},
+		{errors.New("function f answers /a with 301 /b, the rules say 302 /c"), exitProblems, ""},
+		{errors.New("operation error S3: PutObject, https response error StatusCode: 403"), exitFailure, ""},
+	} {
+		var stderr bytes.Buffer
+		code := failure(&Env{Stderr: &stderr}, tc.err)
+		if code != tc.code || !strings.HasPrefix(stderr.String(), "signpost: error: ") || !strings.Contains(stderr.String(), tc.hint) {
+			t.Errorf("%v: exit %d, stderr %q", tc.err, code, stderr.String())
+		}
 	}
 }
