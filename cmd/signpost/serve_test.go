@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// serveOutput is a buffer safe for the server's concurrent writes.
+type serveOutput struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (o *serveOutput) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.Write(p)
+}
+
+func (o *serveOutput) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
+}
+
+var serveURL = regexp.MustCompile(`at (http://localhost:\d+)/`)
+
+// startServe runs "signpost serve args..." in-process and returns the URL
+// it printed, and a function that stops it (as SIGINT would, by cancelling
+// its context) and returns its exit code and standard error.
+func startServe(t *testing.T, args ...string) (string, func() (int, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr serveOutput
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: os.Getenv}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := serveURL.FindStringSubmatch(stdout.String()); m != nil {
+			stop := func() (int, string) {
+				cancel()
+				select {
+				case code := <-done:
+					return code, stderr.String()
+				case <-time.After(15 * time.Second):
+					t.Fatal("serve did not stop")
+					return 0, ""
+				}
+			}
+			return m[1], stop
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited with %d before serving:\n%s", code, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve printed no URL:\n%s\n%s", stdout.String(), stderr.String())
+		}
+	}
+}
+
+// The README's first command, on the example site, answers every case of
+// examples/site/cases.json.
+func TestServeExampleSite(t *testing.T) {
+	base, stop := startServe(t, "--rules", "../../examples/site/redirects.json", "../../examples/site/public")
+	data, err := os.ReadFile("../../examples/site/cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		URL      string `json:"url"`
+		Status   int    `json:"status"`
+		Location string `json:"location"`
+	}
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, c := range cases {
+		target, host := c.URL, ""
+		if rest, ok := strings.CutPrefix(target, "https://"); ok {
+			host, target, _ = strings.Cut(rest, "/")
+			target = "/" + target
+		}
+		req, _ := http.NewRequest("GET", base+target, nil)
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.Status || resp.Header.Get("Location") != c.Location {
+			t.Errorf("GET %s = %d %q; want %d %q", c.URL, resp.StatusCode, resp.Header.Get("Location"), c.Status, c.Location)
+		}
+		if resp.Header.Get("Strict-Transport-Security") != "max-age=63072000" {
+			t.Errorf("GET %s: no HSTS", c.URL)
+		}
+	}
+	code, stderr := stop()
+	if code != exitOK || !strings.Contains(stderr, "signpost: stopped") {
+		t.Errorf("exit %d after cancel; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "msg=request") {
+		t.Errorf("no access log on stderr:\n%s", stderr)
+	}
+}
+
+// Flags may follow the site; metrics have their own listener.
+func TestServeFlagsAfterSite(t *testing.T) {
+	base, stop := startServe(t, "../../examples/site/public", "--rules", "../../examples/site/redirects.json",
+		"--access-log=false", "--hsts", "off", "--header", "X-Frame-Options: DENY", "--health-path", "/_health")
+	resp, err := http.Get(base + "/_health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Strict-Transport-Security") != "" || resp.Header.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("GET /_health = %d %v", resp.StatusCode, resp.Header)
+	}
+	code, stderr := stop()
+	if code != exitOK || strings.Contains(stderr, "msg=request") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+func TestServeErrors(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "redirects.json")
+	os.WriteFile(broken, []byte(`{"/a": {"to": "/b", "statuscode": 302}}`), 0o644)
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{nil, exitUsage, "serve needs one SITE"},
+		{[]string{"a", "b"}, exitUsage, "serve needs one SITE"},
+		{[]string{"--nope", "x"}, exitUsage, "flag provided but not defined"},
+		{[]string{"--log-format", "xml", "x"}, exitUsage, `--log-format "xml"`},
+		{[]string{"--header", "no colon", "x"}, exitUsage, "is not NAME: VALUE"},
+		{[]string{"--rules", broken, "../../examples/site/public"}, exitProblems, broken + ":1:"},
+		{[]string{"--rules", filepath.Join(dir, "missing.json"), "../../examples/site/public"}, exitUsage, "hint: name the rules file"},
+		{[]string{"--rules", "../../examples/site/redirects.json", filepath.Join(dir, "nosite")}, exitFailure, "nosite"},
+		{[]string{"--rules", "../../examples/site/redirects.json", "--addr", "256.0.0.1:1", "../../examples/site/public"}, exitFailure, "hint: is another server"},
+	} {
+		var stdout, stderr bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: os.Getenv}
+		code := run(context.Background(), env, append([]string{"serve"}, tc.args...))
+		if code != tc.code || !strings.Contains(stderr.String(), tc.stderr) {
+			t.Errorf("serve %q = %d, stderr:\n%s\nwant %d and %q", tc.args, code, stderr.String(), tc.code, tc.stderr)
+		}
+	}
+}
