@@ -123,13 +123,19 @@ func get(t *testing.T, url string, headers ...string) reply {
 // every client-side cleaning of the path.
 func rawGet(t *testing.T, ts *httptest.Server, target string) reply {
 	t.Helper()
+	return rawGetHost(t, ts, "example.com", target)
+}
+
+// rawGetHost is rawGet with the given Host header.
+func rawGetHost(t *testing.T, ts *httptest.Server, host, target string) reply {
+	t.Helper()
 	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.WriteString(conn, "GET "+target+" HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"); err != nil {
+	if _, err := io.WriteString(conn, "GET "+target+" HTTP/1.1\r\nHost: "+host+"\r\nConnection: close\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
