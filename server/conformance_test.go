@@ -18,8 +18,8 @@ import (
 type ruleLog struct{ rules chan string }
 
 func (l ruleLog) Enabled(context.Context, slog.Level) bool { return true }
-func (l ruleLog) WithAttrs([]slog.Attr) slog.Handler        { return l }
-func (l ruleLog) WithGroup(string) slog.Handler             { return l }
+func (l ruleLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l ruleLog) WithGroup(string) slog.Handler            { return l }
 func (l ruleLog) Handle(_ context.Context, r slog.Record) error {
 	rule := ""
 	r.Attrs(func(a slog.Attr) bool {
