@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,6 +48,9 @@ type Handler struct {
 	headers [][2]string
 	rules   atomic.Pointer[ruleState]
 	metrics *Metrics
+
+	pagesMu sync.Mutex
+	pages   map[string]cachedPage // 404.html, 410.html
 }
 
 // New returns a Handler for cfg.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // maxErrorPage bounds the size of 404.html and 410.html.
@@ -204,34 +205,81 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	h.errorPage(w, r, http.StatusNotFound, "404.html")
 }
 
+// errorPageTTL is how long a 404.html or 410.html read from the site is
+// served from memory: misses cost no file (or S3) read of their own, and
+// an edited page shows within a second.
+const errorPageTTL = time.Second
+
+type cachedPage struct {
+	body    []byte // nil: the site has no such page
+	fetched time.Time
+}
+
 // errorPage answers code with the site's page of that name when it has
 // one, and a line of text otherwise.
 func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, code int, page string) {
-	text := strconv.Itoa(code) + " " + strings.ToLower(http.StatusText(code)) + "\n"
-	f, fi, err := h.open(r.Context(), page)
-	if err != nil {
-		if !missing(err) && r.Context().Err() == nil {
-			h.cfg.Log.Error("site read failed", "name", page, "err", err)
-		}
-		h.plain(w, r, code, text)
-		return
-	}
-	defer f.Close()
-	if !fi.Mode().IsRegular() || fi.Size() > maxErrorPage {
-		h.plain(w, r, code, text)
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(f, maxErrorPage))
-	if err != nil {
-		h.cfg.Log.Error("site read failed", "name", page, "err", err)
-		h.plain(w, r, code, text)
+	body := h.sitePage(r, page)
+	if body == nil {
+		h.plain(w, r, code, strconv.Itoa(code)+" "+strings.ToLower(http.StatusText(code))+"\n")
 		return
 	}
 	hdr := w.Header()
-	hdr.Set("Content-Type", "text/html; charset=utf-8")
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	hdr["Content-Type"] = []string{"text/html; charset=utf-8"}
+	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(code)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+// sitePage returns the content of a small page of the site, read at most
+// once per errorPageTTL; nil when there is none (or it is too big).
+func (h *Handler) sitePage(r *http.Request, page string) []byte {
+	now := time.Now()
+	h.pagesMu.Lock()
+	c, ok := h.pages[page]
+	h.pagesMu.Unlock()
+	if ok && now.Sub(c.fetched) < errorPageTTL {
+		return c.body
+	}
+	body, err := h.readPage(r, page)
+	if err != nil {
+		if r.Context().Err() == nil {
+			h.cfg.Log.Error("site read failed", "name", page, "err", err)
+		}
+		return nil // not cached: the next request tries again
+	}
+	h.pagesMu.Lock()
+	if h.pages == nil {
+		h.pages = make(map[string]cachedPage)
+	}
+	h.pages[page] = cachedPage{body: body, fetched: now}
+	h.pagesMu.Unlock()
+	return body
+}
+
+// readPage reads a page of the site; (nil, nil) when it has none.
+func (h *Handler) readPage(r *http.Request, page string) ([]byte, error) {
+	f, fi, err := h.open(r.Context(), page)
+	if err != nil {
+		if missing(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	defer f.Close()
+	if !fi.Mode().IsRegular() || fi.Size() > maxErrorPage {
+		return nil, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(f, maxErrorPage+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > maxErrorPage {
+		return nil, nil
+	}
+	if body == nil {
+		body = []byte{}
+	}
+	return body, nil
 }

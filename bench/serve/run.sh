@@ -6,6 +6,7 @@
 #
 #   bench/serve/run.sh              # 100k rules, 64 connections, 10 s a run
 #   RULES=1000000 DURATION=5s bench/serve/run.sh
+#   SIGNPOST_BIN=/tmp/signpost bench/serve/run.sh   # a prebuilt binary
 #
 # Uses wrk when installed (installing it and nginx from Debian's packages
 # when missing and running as root), otherwise the Go load generator in
@@ -40,7 +41,11 @@ trap cleanup EXIT
 
 echo "bench: $RULES rules, $CONNS connections, $DURATION a run, in $WORK"
 go run ./bench/serve/gen -n "$RULES" -dir "$WORK"
-go build -o "$WORK/signpost" ./cmd/signpost
+if [ -n "${SIGNPOST_BIN:-}" ]; then
+	cp "$SIGNPOST_BIN" "$WORK/signpost" # a binary built elsewhere, e.g. from another branch
+else
+	go build -o "$WORK/signpost" ./cmd/signpost
+fi
 
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes auto;
@@ -80,14 +85,16 @@ pids+=($!)
 hit=$(head -1 "$WORK/hits.txt")
 miss=$(head -1 "$WORK/misses.txt")
 for addr in "$SIGNPOST_ADDR" "$NGINX_ADDR"; do
-	for _ in $(seq 1 300); do
-		curl -s -o /dev/null "http://$addr/" && break
+	up=
+	for _ in $(seq 1 1200); do
+		curl -s -o /dev/null "http://$addr/" && { up=1; break; }
 		sleep 0.1
 	done
-	got=$(curl -s -o /dev/null -w '%{http_code} %header{location}' "http://$addr$hit")
+	[ -n "$up" ] || { echo "bench: nothing answers on $addr after 120 s; see $WORK/*.log" >&2; exit 1; }
+	got=$(curl -s -o /dev/null -w '%{http_code} %header{location}' "http://$addr$hit" || true)
 	want="301 /pages/${hit##*-}"
 	[ "$got" = "$want" ] || { echo "bench: $addr answers $hit with '$got', want '$want'" >&2; exit 1; }
-	got=$(curl -s -o /dev/null -w '%{http_code}' "http://$addr$miss")
+	got=$(curl -s -o /dev/null -w '%{http_code}' "http://$addr$miss" || true)
 	[ "$got" = 404 ] || { echo "bench: $addr answers $miss with $got, want 404" >&2; exit 1; }
 done
 
