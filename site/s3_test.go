@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"os"
 	"testing"
 
 	"github.com/signposthq/signpost/internal/s3test"
@@ -111,5 +112,27 @@ func TestObjectFetch(t *testing.T) {
 	missing := &site.Object{Client: s.Client, Bucket: "rules", Key: "nope.json"}
 	if _, _, err := missing.Fetch(ctx, ""); err == nil {
 		t.Errorf("fetch of a missing object did not fail")
+	}
+}
+
+// AWS_ENDPOINT_URL, the endpoint for every service, works as well as the
+// S3 one, with path-style addressing.
+func TestGenericEndpoint(t *testing.T) {
+	s := s3test.Start(t, func(ctx context.Context) (_ *s3test.Client, err error) { return site.NewS3Client(ctx) }, "generic-site")
+	s.Put("generic-site", "index.html", "home", "")
+	t.Setenv("AWS_ENDPOINT_URL", s.URL)
+	t.Setenv("AWS_ENDPOINT_URL_S3", "")
+	os.Unsetenv("AWS_ENDPOINT_URL_S3")
+	client, err := site.NewS3Client(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := site.NewS3FS(client, "generic-site", "").Open("index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if b, err := io.ReadAll(f); err != nil || string(b) != "home" {
+		t.Errorf("read = %q, %v", b, err)
 	}
 }
