@@ -19,6 +19,7 @@ CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
 SIGNPOST_ADDR=127.0.0.1:${SIGNPOST_PORT:-18480}
 NGINX_ADDR=127.0.0.1:${NGINX_PORT:-18481}
+BASELINE_ADDR=127.0.0.1:${BASELINE_PORT:-18482}
 
 need() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 if ! need nginx || ! need wrk; then
@@ -58,8 +59,8 @@ http {
 	access_log off;
 	server_tokens off;
 	keepalive_requests 1000000;
-	map_hash_max_size $((RULES * 2 + 1024));
-	map_hash_bucket_size 128;
+	map_hash_max_size $((RULES * 4 + 1024));
+	map_hash_bucket_size 256;
 	map \$uri \$redirect {
 		default "";
 		include $WORK/map.conf;
@@ -79,6 +80,10 @@ NGINX
 "$WORK/signpost" serve --rules "$WORK/redirects.json" --addr "$SIGNPOST_ADDR" --access-log=false "$WORK/site" >"$WORK/signpost.log" 2>&1 &
 pids+=($!)
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" &
+pids+=($!)
+# The floor for any Go server: net/http answering a fixed 301, no lookup.
+go build -o "$WORK/baseline" ./bench/serve/baseline
+"$WORK/baseline" "$BASELINE_ADDR" &
 pids+=($!)
 
 # Wait for both, then check they give the same answers before timing them.
@@ -113,7 +118,7 @@ row() { # server kind addr paths
 	local r
 	r=$(load "$3" "$4")
 	echo "$1 $2 $r" >>"$WORK/results"
-	printf '| %-8s | %-6s | %10s | %8s | %8s |\n' "$1" "$2" \
+	printf '| %-8s | %-9s | %10s | %8s | %8s |\n' "$1" "$2" \
 		"$(sed -n 's/.*"rps":\([0-9.]*\).*/\1/p' <<<"$r")" \
 		"$(sed -n 's/.*"p50_ms":\([0-9.]*\).*/\1/p' <<<"$r")" \
 		"$(sed -n 's/.*"p99_ms":\([0-9.]*\).*/\1/p' <<<"$r")"
@@ -122,11 +127,12 @@ row() { # server kind addr paths
 echo
 echo "client: $CLIENT; $(nproc) cores shared by client and servers"
 echo
-echo "| server   | kind   | requests/s | p50 (ms) | p99 (ms) |"
-echo "|----------|--------|-----------:|---------:|---------:|"
+echo "| server   | kind      | requests/s | p50 (ms) | p99 (ms) |"
+echo "|----------|-----------|-----------:|---------:|---------:|"
 row signpost hits "$SIGNPOST_ADDR" "$WORK/hits.txt"
 row nginx hits "$NGINX_ADDR" "$WORK/hits.txt"
 row signpost misses "$SIGNPOST_ADDR" "$WORK/misses.txt"
 row nginx misses "$NGINX_ADDR" "$WORK/misses.txt"
+row net/http "fixed 301" "$BASELINE_ADDR" "$WORK/hits.txt"
 echo
 echo "bench: raw results in $WORK/results"
