@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -51,9 +50,7 @@ type serveFlags struct {
 
 func runServe(ctx context.Context, env *Env, args []string) int {
 	var f serveFlags
-	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fl.SetOutput(env.Stderr)
-	fl.Usage = func() { fmt.Fprint(env.Stderr, serveUsage); fl.PrintDefaults() }
+	fl := newFlagSet("serve")
 	fl.StringVar(&f.rules, "rules", "redirects.json", "the rules `FILE`, or s3://bucket/key")
 	fl.StringVar(&f.addr, "addr", "localhost:8080", "`HOST:PORT` to listen on (\":8080\" for every interface)")
 	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "`HOST:PORT` serving Prometheus metrics at /metrics (off when empty)")
@@ -65,12 +62,9 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	fl.BoolVar(&f.caseInsensitive, "case-insensitive", false, "match paths regardless of case")
 	fl.DurationVar(&f.poll, "poll", 0, "how often to look for a changed rules file (default 250ms for a file, 1s for S3)")
 	fl.IntVar(&f.notFoundPaths, "not-found-paths", 1000, "distinct paths the 404 metric keeps")
-	pos, err := parseServeArgs(fl, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
+	pos, err := parseArgs(fl, args)
 	if err != nil {
-		return exitUsage
+		return flagError(env, "serve", serveUsage, fl, err)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(env.Stderr, "signpost: error: serve needs one SITE: a directory or s3://bucket/prefix")
@@ -266,25 +260,4 @@ func (f *headerFlag) Set(s string) error {
 	}
 	f.h.Add(name, value)
 	return nil
-}
-
-// parseServeArgs parses flags that may come before, between or after the
-// positional arguments ("signpost serve SITE --addr :9000"); everything
-// after "--" is positional.
-func parseServeArgs(fl *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fl.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fl.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
 }
