@@ -124,13 +124,13 @@ func (f *S3FS) OpenContext(ctx context.Context, name string) (fs.File, error) {
 		return &s3File{fsys: f, ctx: ctx, key: key, info: info}, nil
 	}
 	if !isNotFound(err) {
-		return nil, &fs.PathError{Op: "open", Path: f.String() + name, Err: err}
+		return nil, &fs.PathError{Op: "open", Path: f.String() + name, Err: classify(err)}
 	}
 	// Not an object: a directory when some object lives under it.
 	dirPrefix := key + "/"
 	list, err := f.Client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: &f.Bucket, Prefix: &dirPrefix, MaxKeys: aws.Int32(1)})
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: f.String() + name, Err: err}
+		return nil, &fs.PathError{Op: "open", Path: f.String() + name, Err: classify(err)}
 	}
 	if len(list.Contents) == 0 {
 		return nil, &fs.PathError{Op: "open", Path: f.String() + name, Err: fs.ErrNotExist}
@@ -149,6 +149,18 @@ func isNotFound(err error) bool {
 	}
 	var re interface{ HTTPStatusCode() int }
 	return errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound
+}
+
+// classify marks S3's 403 as fs.ErrPermission, keeping the cause. Without
+// s3:ListBucket, S3 answers 403 rather than 404 for a missing object, so a
+// server treats it as missing; any other failure stays an error of the
+// store.
+func classify(err error) error {
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusForbidden {
+		return fmt.Errorf("%w: %w", fs.ErrPermission, err)
+	}
+	return err
 }
 
 // objectInfo describes an object. Besides fs.FileInfo it offers the

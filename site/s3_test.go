@@ -5,7 +5,10 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/signposthq/signpost/internal/s3test"
@@ -134,5 +137,28 @@ func TestGenericEndpoint(t *testing.T) {
 	defer f.Close()
 	if b, err := io.ReadAll(f); err != nil || string(b) != "home" {
 		t.Errorf("read = %q, %v", b, err)
+	}
+}
+
+// Without s3:ListBucket, S3 answers 403 for a missing object: that reads
+// as fs.ErrPermission, which a server answers as not found.
+func TestS3Forbidden(t *testing.T) {
+	deny := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusForbidden)
+		if r.Method != http.MethodHead {
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
+		}
+	}))
+	defer deny.Close()
+	s3test.Start(t, func(ctx context.Context) (*s3test.Client, error) { return site.NewS3Client(ctx) })
+	t.Setenv("AWS_ENDPOINT_URL_S3", deny.URL)
+	client, err := site.NewS3Client(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = site.NewS3FS(client, "private-site", "").Open("missing.html")
+	if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "403") {
+		t.Errorf("Open with 403 = %v, want fs.ErrPermission naming the 403", err)
 	}
 }

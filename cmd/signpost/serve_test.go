@@ -38,7 +38,7 @@ var serveURL = regexp.MustCompile(`at (http://localhost:\d+)/`)
 // startServe runs "signpost serve args..." in-process and returns the URL
 // it printed, and a function that stops it (as SIGINT would, by cancelling
 // its context) and returns its exit code and standard error.
-func startServe(t *testing.T, args ...string) (string, func() (int, string)) {
+func startServe(t *testing.T, args ...string) (string, *serveOutput, func() (int, string)) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr serveOutput
@@ -58,7 +58,7 @@ func startServe(t *testing.T, args ...string) (string, func() (int, string)) {
 					return 0, ""
 				}
 			}
-			return m[1], stop
+			return m[1], &stderr, stop
 		}
 		select {
 		case code := <-done:
@@ -74,7 +74,7 @@ func startServe(t *testing.T, args ...string) (string, func() (int, string)) {
 // The README's first command, on the example site, answers every case of
 // examples/site/cases.json.
 func TestServeExampleSite(t *testing.T) {
-	base, stop := startServe(t, "--rules", "../../examples/site/redirects.json", "../../examples/site/public")
+	base, _, stop := startServe(t, "--rules", "../../examples/site/redirects.json", "../../examples/site/public")
 	data, err := os.ReadFile("../../examples/site/cases.json")
 	if err != nil {
 		t.Fatal(err)
@@ -122,8 +122,9 @@ func TestServeExampleSite(t *testing.T) {
 
 // Flags may follow the site; metrics have their own listener.
 func TestServeFlagsAfterSite(t *testing.T) {
-	base, stop := startServe(t, "../../examples/site/public", "--rules", "../../examples/site/redirects.json",
-		"--access-log=false", "--hsts", "off", "--header", "X-Frame-Options: DENY", "--health-path", "/_health")
+	base, errOut, stop := startServe(t, "../../examples/site/public", "--rules", "../../examples/site/redirects.json",
+		"--access-log=false", "--hsts", "off", "--header", "X-Frame-Options: DENY", "--health-path", "/_health",
+		"--metrics-addr", "127.0.0.1:0")
 	resp, err := http.Get(base + "/_health")
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +132,21 @@ func TestServeFlagsAfterSite(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Header.Get("Strict-Transport-Security") != "" || resp.Header.Get("X-Frame-Options") != "DENY" {
 		t.Errorf("GET /_health = %d %v", resp.StatusCode, resp.Header)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if resp, err := noFollow.Get(base + "/jobs"); err == nil {
+		resp.Body.Close()
+	}
+	if m := regexp.MustCompile(`metrics at (\S+)`).FindStringSubmatch(errOut.String()); m == nil {
+		t.Errorf("no metrics URL on stderr:\n%s", errOut)
+	} else if resp, err := http.Get(m[1]); err != nil {
+		t.Error(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), `signpost_redirect_hits_total{rule="/jobs",status="301"} 1`) {
+			t.Errorf("metrics lack the hit on /jobs:\n%s", b)
+		}
 	}
 	code, stderr := stop()
 	if code != exitOK || strings.Contains(stderr, "msg=request") {
