@@ -15,13 +15,15 @@
 //     - "/dir", when dir is a directory holding index.html, is redirected
 //     with 302 Found to "/dir/" (query kept), as S3 website endpoints do;
 //     - anything else that is not a file answers 404 with the site's
-//     404.html when it has one.
+//     404.html when it has one (404.html and 410.html are read at most
+//     once a second).
 //
 // # Safety
 //
 // A path with a segment that is empty, "." or "..", or that starts with "."
-// (dotfiles such as .git or .env), or that holds a backslash or a NUL byte,
-// never reaches the file system: it is a 404. Paths are decoded once, so a
+// (dotfiles such as .git or .env; /.well-known/ is the one exception), or
+// that holds a backslash or a NUL byte, never reaches the file system: it
+// is a 404. Paths are decoded once, so a
 // double-encoded "%252e%252e" is the literal name "%2e%2e". The site is
 // opened with os.Root (package site), so symbolic links out of it fail.
 // Directories are never listed.

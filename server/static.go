@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // maxErrorPage bounds the size of 404.html and 410.html.
@@ -51,17 +52,21 @@ func sitePath(p string) (name string, dir bool, ok bool) {
 	if p == "/" {
 		return "index.html", true, true
 	}
-	if len(p) < 2 || p[0] != '/' || strings.ContainsAny(p, "\\\x00") {
+	if len(p) < 2 || p[0] != '/' || strings.ContainsAny(p, "\\\x00") || !utf8.ValidString(p) {
 		return "", false, false
 	}
 	rel := p[1:]
 	if dir = strings.HasSuffix(rel, "/"); dir {
 		rel = rel[:len(rel)-1]
 	}
+	first := true
 	for seg := range strings.SplitSeq(rel, "/") {
-		if seg == "" || seg[0] == '.' {
+		// Dotfiles (.git, .env) are never served; /.well-known/ (RFC 8615:
+		// security.txt, ACME challenges) is the one exception.
+		if seg == "" || seg[0] == '.' && !(first && seg == ".well-known") {
 			return "", false, false
 		}
+		first = false
 	}
 	if dir {
 		return rel + "/index.html", true, true

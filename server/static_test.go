@@ -16,26 +16,28 @@ import (
 )
 
 var pages = map[string]string{
-	"index.html":             "<h1>home</h1>",
-	"404.html":               "<h1>custom not found</h1>",
-	"docs/index.html":        "<h1>docs</h1>",
-	"docs/guide.html":        "<h1>guide</h1>",
-	"empty/readme.txt":       "no index here",
-	"style.css":              "body{}",
-	"app.js":                 "console.log(1)",
-	"data.json":              `{"a":1}`,
-	"logo.svg":               "<svg/>",
-	"image.png":              "\x89PNG\r\n\x1a\n",
-	"font.woff2":             "wOF2",
-	"noext":                  "<html><body>sniffed</body></html>",
-	"big.html":               strings.Repeat("<p>compress me</p>\n", 400),
-	"pre.html":               strings.Repeat("<p>identity</p>\n", 200),
-	"pre.html.br":            "brotli bytes",
-	"pre.html.gz":            "gzip bytes",
-	"range.txt":              "0123456789abcdefghij",
-	".env":                   "SECRET=1",
-	".git/config":            "[core]",
-	"docs/.hidden/page.html": "hidden",
+	"index.html":               "<h1>home</h1>",
+	"404.html":                 "<h1>custom not found</h1>",
+	"docs/index.html":          "<h1>docs</h1>",
+	"docs/guide.html":          "<h1>guide</h1>",
+	"empty/readme.txt":         "no index here",
+	"style.css":                "body{}",
+	"app.js":                   "console.log(1)",
+	"data.json":                `{"a":1}`,
+	"logo.svg":                 "<svg/>",
+	"image.png":                "\x89PNG\r\n\x1a\n",
+	"font.woff2":               "wOF2",
+	"noext":                    "<html><body>sniffed</body></html>",
+	"big.html":                 strings.Repeat("<p>compress me</p>\n", 400),
+	"pre.html":                 strings.Repeat("<p>identity</p>\n", 200),
+	"pre.html.br":              "brotli bytes",
+	"pre.html.gz":              "gzip bytes",
+	"range.txt":                "0123456789abcdefghij",
+	".env":                     "SECRET=1",
+	".git/config":              "[core]",
+	"docs/.hidden/page.html":   "hidden",
+	".well-known/security.txt": "Contact: mailto:security@example.com",
+	"docs/.well-known/x.txt":   "hidden",
 }
 
 func TestStaticPages(t *testing.T) {
@@ -54,6 +56,8 @@ func TestStaticPages(t *testing.T) {
 		{"/empty", "<h1>custom not found</h1>", "", 404},
 		{"/empty/", "<h1>custom not found</h1>", "", 404},
 		{"/missing", "<h1>custom not found</h1>", "", 404},
+		{"/.well-known/security.txt", "Contact: mailto:security@example.com", "", 200},
+		{"/docs/.well-known/x.txt", "<h1>custom not found</h1>", "", 404},
 	} {
 		r := get(t, ts.URL+tc.path)
 		if r.status != tc.status || tc.body != "" && r.body != tc.body || r.header.Get("Location") != tc.location {
