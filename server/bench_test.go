@@ -17,6 +17,9 @@ func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *discardWriter) WriteHeader(int)             {}
 
+// WriteString is there because net/http's ResponseWriter has it.
+func (w *discardWriter) WriteString(s string) (int, error) { return len(s), nil }
+
 // BenchmarkHandler measures ServeHTTP for redirect hits and for misses
 // (404 from the site) with 10k exact rules.
 func BenchmarkHandler(b *testing.B) {

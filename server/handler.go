@@ -3,11 +3,13 @@ package server
 import (
 	"encoding/json"
 	"html"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -130,13 +132,24 @@ func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, d engine.Deci
 	}
 	hdr := w.Header()
 	hdr["Location"] = []string{d.Location}
-	hdr["Content-Type"] = []string{"text/html; charset=utf-8"}
+	hdr["Content-Type"] = slices.Clip(htmlType)
 	w.WriteHeader(d.Status)
 	if r.Method != http.MethodHead {
 		// The body is for people whose client does not follow redirects.
-		w.Write([]byte(`<a href="` + html.EscapeString(d.Location) + `">` + rules.StatusText(d.Status) + "</a>.\n"))
+		loc := d.Location
+		if strings.ContainsAny(loc, `<>&'"`) {
+			loc = html.EscapeString(loc)
+		}
+		io.WriteString(w, `<a href="`)
+		io.WriteString(w, loc)
+		io.WriteString(w, `">`)
+		io.WriteString(w, rules.StatusText(d.Status))
+		io.WriteString(w, "</a>.\n")
 	}
 }
+
+// htmlType is shared by every redirect; slices.Clip makes an append copy.
+var htmlType = []string{"text/html; charset=utf-8"}
 
 type healthReport struct {
 	Status string    `json:"status"`
@@ -196,6 +209,23 @@ func (w *recorder) Write(p []byte) (int, error) {
 		w.status = http.StatusOK
 	}
 	n, err := w.ResponseWriter.Write(p)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// WriteString writes without converting to []byte when the connection's
+// writer can (net/http's can).
+func (w *recorder) WriteString(s string) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	var n int
+	var err error
+	if sw, ok := w.ResponseWriter.(io.StringWriter); ok {
+		n, err = sw.WriteString(s)
+	} else {
+		n, err = w.ResponseWriter.Write([]byte(s))
+	}
 	w.bytes += int64(n)
 	return n, err
 }

@@ -4,19 +4,20 @@
 # loopback without access logs, under the same load: C connections for D
 # per run, redirect hits and misses (404 with the site's 404.html).
 #
-#   bench/serve/run.sh              # 100k rules, 64 connections, 10 s a run
+#   bench/serve/run.sh              # 100k rules, 64 connections, 3 rounds of 10 s runs
 #   RULES=1000000 DURATION=5s bench/serve/run.sh
 #   SIGNPOST_BIN=/tmp/signpost bench/serve/run.sh   # a prebuilt binary
 #
 # Uses wrk when installed (installing it and nginx from Debian's packages
 # when missing and running as root), otherwise the Go load generator in
-# bench/serve/load. Prints a table; the raw JSON lines are in $WORK/results.
+# bench/serve/load. Prints a table of medians; every run is in $WORK/results.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 RULES=${RULES:-100000}
 CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
 SIGNPOST_ADDR=127.0.0.1:${SIGNPOST_PORT:-18480}
 NGINX_ADDR=127.0.0.1:${NGINX_PORT:-18481}
 BASELINE_ADDR=127.0.0.1:${BASELINE_PORT:-18482}
@@ -113,26 +114,41 @@ else
 fi
 
 : >"$WORK/results"
-row() { # server kind addr paths
-	load "$3" "$4" >/dev/null # warm-up run, discarded
-	local r
-	r=$(load "$3" "$4")
-	echo "$1 $2 $r" >>"$WORK/results"
-	printf '| %-8s | %-9s | %10s | %8s | %8s |\n' "$1" "$2" \
-		"$(sed -n 's/.*"rps":\([0-9.]*\).*/\1/p' <<<"$r")" \
-		"$(sed -n 's/.*"p50_ms":\([0-9.]*\).*/\1/p' <<<"$r")" \
-		"$(sed -n 's/.*"p99_ms":\([0-9.]*\).*/\1/p' <<<"$r")"
-}
+field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
+# median prints the middle value of the numbers on standard input.
+median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
+rows=(
+	"signpost|hits|$SIGNPOST_ADDR|$WORK/hits.txt"
+	"nginx|hits|$NGINX_ADDR|$WORK/hits.txt"
+	"signpost|misses|$SIGNPOST_ADDR|$WORK/misses.txt"
+	"nginx|misses|$NGINX_ADDR|$WORK/misses.txt"
+	"net/http|fixed 301|$BASELINE_ADDR|$WORK/hits.txt"
+)
+# Warm every server up, then run the rows in turn ROUNDS times, so that a
+# burst of load from elsewhere on the machine hits every row alike.
+for row in "${rows[@]}"; do
+	IFS='|' read -r _ _ addr paths <<<"$row"
+	load "$addr" "$paths" >/dev/null
+done
+for round in $(seq 1 "$ROUNDS"); do
+	for row in "${rows[@]}"; do
+		IFS='|' read -r server kind addr paths <<<"$row"
+		echo "$server|$kind|$(load "$addr" "$paths")" >>"$WORK/results"
+	done
+	echo "bench: round $round of $ROUNDS done" >&2
+done
 
 echo
-echo "client: $CLIENT; $(nproc) cores shared by client and servers"
+echo "client: $CLIENT; $(nproc) cores shared by client and servers; median of $ROUNDS rounds"
 echo
 echo "| server   | kind      | requests/s | p50 (ms) | p99 (ms) |"
 echo "|----------|-----------|-----------:|---------:|---------:|"
-row signpost hits "$SIGNPOST_ADDR" "$WORK/hits.txt"
-row nginx hits "$NGINX_ADDR" "$WORK/hits.txt"
-row signpost misses "$SIGNPOST_ADDR" "$WORK/misses.txt"
-row nginx misses "$NGINX_ADDR" "$WORK/misses.txt"
-row net/http "fixed 301" "$BASELINE_ADDR" "$WORK/hits.txt"
+for row in "${rows[@]}"; do
+	IFS='|' read -r server kind _ _ <<<"$row"
+	runs=$(grep -F "$server|$kind|" "$WORK/results")
+	printf '| %-8s | %-9s | %10s | %8s | %8s |\n' "$server" "$kind" \
+		"$(field rps <<<"$runs" | median)" "$(field p50_ms <<<"$runs" | median)" "$(field p99_ms <<<"$runs" | median)"
+done
 echo
-echo "bench: raw results in $WORK/results"
+echo "bench: every run in $WORK/results"
