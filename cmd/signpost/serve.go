@@ -60,7 +60,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	fl.BoolVar(&f.accessLog, "access-log", true, "log every request (structured, on standard error)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.BoolVar(&f.caseInsensitive, "case-insensitive", false, "match paths regardless of case")
-	fl.DurationVar(&f.poll, "poll", 0, "how often to look for a changed rules file (default 250ms for a file, 1s for S3)")
+	fl.DurationVar(&f.poll, "poll", 0, "how often to look for a changed rules file (default 250ms for a file, 500ms for S3)")
 	fl.IntVar(&f.notFoundPaths, "not-found-paths", 1000, "distinct paths the 404 metric keeps")
 	pos, err := parseArgs(fl, args)
 	if err != nil {
@@ -226,7 +226,7 @@ func rulesSource(ctx context.Context, arg string) (server.Source, time.Duration,
 	if err != nil {
 		return nil, 0, err
 	}
-	return &site.Object{Client: client, Bucket: bucket, Key: key}, time.Second, nil
+	return &site.Object{Client: client, Bucket: bucket, Key: key}, 500 * time.Millisecond, nil
 }
 
 // openURL is the URL a person opens for a listener's address.
