@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/signposthq/signpost/internal/s3test"
+	"github.com/signposthq/signpost/site"
 )
 
 // serveOutput is a buffer safe for the server's concurrent writes.
@@ -179,5 +183,27 @@ func TestServeErrors(t *testing.T) {
 		if code != tc.code || !strings.Contains(stderr.String(), tc.stderr) {
 			t.Errorf("serve %q = %d, stderr:\n%s\nwant %d and %q", tc.args, code, stderr.String(), tc.code, tc.stderr)
 		}
+	}
+}
+
+// A site and its rules both in S3, reached through AWS_ENDPOINT_URL_S3.
+func TestServeFromS3(t *testing.T) {
+	s := s3test.Start(t, func(ctx context.Context) (*s3test.Client, error) { return site.NewS3Client(ctx) }, "example-site")
+	s.Put("example-site", "public/index.html", "<h1>home</h1>", "text/html")
+	s.Put("example-site", "redirects.json", `{"/old": {"to": "/"}}`, "application/json")
+	base, _, stop := startServe(t, "--rules", "s3://example-site/redirects.json", "s3://example-site/public/")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]string{"/": "200 ", "/old": "301 /"} {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := fmt.Sprintf("%d %s", resp.StatusCode, resp.Header.Get("Location")); got != want {
+			t.Errorf("GET %s = %q, want %q", path, got, want)
+		}
+	}
+	if code, stderr := stop(); code != exitOK {
+		t.Errorf("exit %d:\n%s", code, stderr)
 	}
 }
