@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/signposthq/signpost/engine"
@@ -156,7 +157,11 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
-		return fail(exitFailure, err, "is another server using the port? try --addr localhost:8081")
+		hint := "--addr takes HOST:PORT, such as localhost:8080 or :8080"
+		if errors.Is(err, syscall.EADDRINUSE) {
+			hint = "another server uses the port: try --addr localhost:8081"
+		}
+		return fail(exitFailure, err, hint)
 	}
 	var mln net.Listener
 	if f.metricsAddr != "" {

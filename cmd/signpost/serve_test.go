@@ -175,7 +175,7 @@ func TestServeErrors(t *testing.T) {
 		{[]string{"--rules", broken, "../../examples/site/public"}, exitProblems, broken + ":1:"},
 		{[]string{"--rules", filepath.Join(dir, "missing.json"), "../../examples/site/public"}, exitUsage, "hint: name the rules file"},
 		{[]string{"--rules", "../../examples/site/redirects.json", filepath.Join(dir, "nosite")}, exitFailure, "nosite"},
-		{[]string{"--rules", "../../examples/site/redirects.json", "--addr", "127.0.0.1:99999", "../../examples/site/public"}, exitFailure, "hint: is another server"},
+		{[]string{"--rules", "../../examples/site/redirects.json", "--addr", "127.0.0.1:99999", "../../examples/site/public"}, exitFailure, "hint: --addr takes HOST:PORT"},
 	} {
 		var stdout, stderr bytes.Buffer
 		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: os.Getenv}
