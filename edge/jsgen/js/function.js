@@ -1,0 +1,31 @@
+{{if .KVS}}import cf from 'cloudfront';
+{{end}}// {{.Banner}}
+// CloudFront Function (cloudfront-js-2.0), viewer-request.
+{{- if .KVS}} Exact rules are read from the associated KeyValueStore.{{end}}
+var HEADERS = {{.Headers}};
+{{.Runtime}}
+var TABLE = loadTable({{.Table}});
+
+// queryString rebuilds the raw query from request.querystring: values stay
+// percent-encoded as the viewer sent them, a repeated name keeps every value.
+function queryString(qs) {
+  if (typeof qs === 'string') return qs;
+  var out = [];
+  for (var k in qs) {
+    var v = qs[k], vs = v.multiValue ? v.multiValue : [v];
+    for (var i = 0; i < vs.length; i++) out.push(vs[i].value === '' ? k : k + '=' + vs[i].value);
+  }
+  return out.join('&');
+}
+{{- if .KVS}}
+var KVS = cf.kvs();
+{{- end}}
+{{if .KVS}}async {{end}}function handler(event) {
+  var r = event.request, h = r.headers && r.headers.host ? r.headers.host.value : '';
+  var d = {{if .KVS}}await {{end}}resolve(TABLE, h, r.uri, queryString(r.querystring));
+  if (d === null) return r;
+  var res = { statusCode: d.status, statusDescription: STATUS_TEXT[d.status], headers: {} };
+  if (d.location) res.headers.location = { value: d.location };
+  for (var i = 0; i < HEADERS.length; i++) res.headers[HEADERS[i][0]] = { value: HEADERS[i][1] };
+  return res;
+}

@@ -1,0 +1,48 @@
+// {{.Banner}}
+//
+// Lambda@Edge handler for the {{.Trigger}} trigger (runtime nodejs22.x or
+// nodejs20.x, handler index.handler). Lambda@Edge has no environment
+// variables, so every setting is written here.
+{{if .S3}}import { createHash, createHmac } from 'node:crypto';
+{{else}}import { readFileSync } from 'node:fs';
+{{end}}
+const SETTINGS = {{.Settings}};
+
+{{.Runtime}}
+{{if .S3}}{{.S3Source}}{{else}}
+// The compiled rules, bundled beside this file and read once per container.
+const TABLE = loadTable(JSON.parse(readFileSync(new URL('./rules.json', import.meta.url), 'utf8')));
+{{end}}
+function decide(table, request) {
+  const host = request.headers && request.headers.host && request.headers.host[0] ? request.headers.host[0].value : '';
+  return table ? resolve(table, host, request.uri, request.querystring || '') : null;
+}
+
+function addHeaders(headers) {
+  for (const h of SETTINGS.headers) headers[h.name.toLowerCase()] = [{ key: h.name, value: h.value }];
+}
+
+export const handler = async (event) => {
+  const cf = event.Records[0].cf;
+  const d = decide({{if .S3}}await currentTable(SETTINGS.s3){{else}}TABLE{{end}}, cf.request);
+{{- if eq .Trigger "viewer-request"}}
+  if (d === null) return cf.request;
+  const response = { status: String(d.status), statusDescription: STATUS_TEXT[d.status], headers: {} };
+  if (d.location) response.headers.location = [{ key: 'Location', value: d.location }];
+  addHeaders(response.headers);
+  return response;
+{{- else}}
+  const response = cf.response;
+  if (!response.headers) response.headers = {};
+  addHeaders(response.headers);
+  if (d !== null) {
+    // Keep the origin's headers: CloudFront fails the request when a
+    // function sets or clears a read-only one such as transfer-encoding.
+    response.status = String(d.status);
+    response.statusDescription = STATUS_TEXT[d.status];
+    if (d.location) response.headers.location = [{ key: 'Location', value: d.location }];
+    else delete response.headers.location;
+  }
+  return response;
+{{- end}}
+};
