@@ -3,8 +3,13 @@ package jsgen
 import (
 	"bytes"
 	"embed"
+	"fmt"
+	"regexp"
 	"strings"
 	"text/template"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/js"
 )
 
 //go:embed js
@@ -27,6 +32,8 @@ func mustRead(name string) string {
 // exact rules are awaited.
 func runtimeJS(async bool) string {
 	s := mustRead("js/runtime.js")
+	s = strings.ReplaceAll(s, "// BEGIN fold (only when matching is case-insensitive)\n", "")
+	s = strings.ReplaceAll(s, "// END fold\n", "")
 	if async {
 		s = strings.ReplaceAll(s, "/*async*/", "async")
 		s = strings.ReplaceAll(s, "/*await*/", "await")
@@ -40,4 +47,28 @@ func render(name string, data any) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+var foldBlock = regexp.MustCompile(`(?s)// BEGIN fold[^\n]*\n.*?// END fold\n`)
+
+// functionRuntimeJS is the runtime for a CloudFront Function: wrapped in a
+// closure (so that its names are local), without case folding unless the
+// table needs it, and minified, because CloudFront counts every byte of a
+// function against 10 KB. The result defines SP.loadTable, SP.resolve and
+// SP.STATUS_TEXT.
+func functionRuntimeJS(async, fold bool) (string, error) {
+	s := mustRead("js/runtime.js")
+	if !fold {
+		s = foldBlock.ReplaceAllString(s, "")
+	}
+	if async {
+		s = strings.ReplaceAll(s, "/*async*/", "async")
+		s = strings.ReplaceAll(s, "/*await*/", "await")
+	}
+	s = "var SP = (function () {\n" + s + "\nreturn { loadTable: loadTable, resolve: resolve, STATUS_TEXT: STATUS_TEXT };\n})();\n"
+	var out bytes.Buffer
+	if err := (&js.Minifier{}).Minify(minify.New(), &out, strings.NewReader(s), nil); err != nil {
+		return "", fmt.Errorf("minifying the function runtime: %w", err)
+	}
+	return out.String(), nil
 }

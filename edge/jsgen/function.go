@@ -1,0 +1,286 @@
+package jsgen
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/signposthq/signpost/edge"
+	"github.com/signposthq/signpost/engine"
+)
+
+// TableJSON returns the compiled table in the engine's documented format
+// (engine.Export, "signpost-table"): what a bundled Lambda@Edge function
+// reads from rules.json and what an S3-backed one downloads.
+func TableJSON(t *engine.Table) ([]byte, error) {
+	return engine.Encode(t)
+}
+
+// fnTable is the table as a CloudFront Function embeds it: the engine's
+// format without what the runtime never reads (sources, lines, exact rules
+// other than their entries), to fit the 10 KB budget. With KVS set the
+// exact entries live in the KeyValueStore instead.
+type fnTable struct {
+	Format          string             `json:"format"`
+	Version         int                `json:"version"`
+	CaseInsensitive bool               `json:"caseInsensitive,omitempty"`
+	MaxHops         int                `json:"maxHops"`
+	PathKeep        string             `json:"pathKeep"`
+	ComponentKeep   string             `json:"componentKeep"`
+	KVS             bool               `json:"kvs,omitempty"`
+	Rules           []any              `json:"rules"`
+	Hosts           map[string]*fnHost `json:"hosts"`
+}
+
+type fnHost struct {
+	Exact    map[string]fnEntry `json:"exact,omitempty"`
+	Override map[string]fnEntry `json:"override,omitempty"`
+	Patterns map[string][]int   `json:"patterns,omitempty"`
+	Lens     []int              `json:"lens,omitempty"`
+}
+
+// fnEntry is an exact rule's answer; it is also the value of a
+// KeyValueStore key.
+type fnEntry struct {
+	Status int    `json:"status"`
+	Loc    string `json:"loc,omitempty"`
+	Keep   bool   `json:"keep,omitempty"`
+	Hops   int    `json:"hops,omitempty"`
+}
+
+type fnRule struct {
+	Status int                  `json:"status"`
+	Drop   bool                 `json:"drop,omitempty"`
+	Parts  []engine.ExportPart  `json:"parts,omitempty"`
+	LitLen int                  `json:"litLen,omitempty"`
+	Target []engine.ExportPiece `json:"target,omitempty"`
+}
+
+func toFnEntry(e engine.ExportEntry) fnEntry {
+	f := fnEntry{Status: e.Status, Loc: e.Loc, Keep: e.Keep, Hops: e.Hops}
+	if f.Hops == 1 {
+		f.Hops = 0
+	}
+	return f
+}
+
+// KVS key layout: a request path always starts with "/", so the rules for
+// every host are keyed by their canonical path as it is, the rules of one
+// host by the host name followed by the path, and a host's overrides (a
+// host-less rule whose chain ends elsewhere on that host) by "~", the host
+// and the path.
+func kvsKey(host, kind, path string) string {
+	if kind == "override" {
+		return "~" + host + path
+	}
+	return host + path
+}
+
+func buildFnTable(x *engine.Export, kvs bool) *fnTable {
+	ft := &fnTable{Format: x.Format, Version: x.Version, CaseInsensitive: x.CaseInsensitive, MaxHops: x.MaxHops,
+		PathKeep: x.PathKeep, ComponentKeep: x.ComponentKeep, KVS: kvs, Rules: make([]any, len(x.Rules)), Hosts: map[string]*fnHost{}}
+	for i, r := range x.Rules {
+		if len(r.Parts) == 0 {
+			ft.Rules[i] = 0 // an exact rule: its entries carry all it needs
+			continue
+		}
+		ft.Rules[i] = fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target}
+	}
+	for name, h := range x.Hosts {
+		fh := &fnHost{Patterns: h.Patterns, Lens: h.Lens}
+		if !kvs {
+			fh.Exact = map[string]fnEntry{}
+			for p, e := range h.Exact {
+				fh.Exact[p] = toFnEntry(e)
+			}
+			if len(h.Override) > 0 {
+				fh.Override = map[string]fnEntry{}
+				for p, e := range h.Override {
+					fh.Override[p] = toFnEntry(e)
+				}
+			}
+		}
+		ft.Hosts[name] = fh
+	}
+	return ft
+}
+
+func marshalCompact(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// CloudFrontFunction returns the code of a cloudfront-js-2.0 viewer-request
+// function for t and, when the exact rules are kept in a KeyValueStore, the
+// store's entries (nil otherwise). The rules are embedded in the code when
+// the code stays within MaxFunctionSize (10 KB) and opts.KVS is false;
+// otherwise the exact rules go to the KeyValueStore and the pattern rules
+// stay in the code. A *LimitError names what does not fit.
+func CloudFrontFunction(t *engine.Table, opts FunctionOptions) (code []byte, kvs []KV, err error) {
+	if err := opts.Headers.Validate(); err != nil {
+		return nil, nil, err
+	}
+	x := t.Export()
+	if !opts.KVS {
+		code, err := renderFunction(buildFnTable(x, false), opts.Headers)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(code) <= MaxFunctionSize {
+			return code, nil, nil
+		}
+	}
+	code, err = renderFunction(buildFnTable(x, true), opts.Headers)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(code) > MaxFunctionSize {
+		return nil, nil, patternOverflow(t, x, len(code))
+	}
+	kvs, err = kvsEntries(t, x)
+	if err != nil {
+		return nil, nil, err
+	}
+	return code, kvs, nil
+}
+
+// kvsEntries lists every exact entry as a key and value, checking the
+// store's limits on each.
+func kvsEntries(t *engine.Table, x *engine.Export) ([]KV, error) {
+	var kvs []KV
+	set := t.Rules()
+	add := func(host, kind string, m map[string]engine.ExportEntry) error {
+		for p, e := range m {
+			k := kvsKey(host, kind, p)
+			v, err := marshalCompact(toFnEntry(e))
+			if err != nil {
+				return err
+			}
+			rule := &set.Rules[e.Rule]
+			if len(k) > MaxKVSKey {
+				return &LimitError{What: "its KeyValueStore key", Size: len(k), Limit: MaxKVSKey, Rule: rule,
+					Hint: "shorten the source, or use a Lambda@Edge function (--target lambda-edge)"}
+			}
+			if len(v) > MaxKVSValue {
+				return &LimitError{What: "its KeyValueStore value", Size: len(v), Limit: MaxKVSValue, Rule: rule,
+					Hint: "shorten the target, or use a Lambda@Edge function (--target lambda-edge)"}
+			}
+			kvs = append(kvs, KV{Key: k, Value: string(v)})
+		}
+		return nil
+	}
+	for host, h := range x.Hosts {
+		if err := add(host, "exact", h.Exact); err != nil {
+			return nil, err
+		}
+		if err := add(host, "override", h.Override); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(kvs, func(i, j int) bool { return kvs[i].Key < kvs[j].Key })
+	if _, err := KVSFile(kvs); err != nil {
+		return nil, err
+	}
+	return kvs, nil
+}
+
+// patternOverflow names the pattern rule with which the code outgrows the
+// budget: pattern rules cannot move to the KeyValueStore.
+func patternOverflow(t *engine.Table, x *engine.Export, size int) error {
+	empty := *x
+	empty.Rules = make([]engine.ExportRule, len(x.Rules))
+	empty.Hosts = map[string]*engine.ExportHost{"": {}}
+	base, err := renderFunction(buildFnTable(&empty, true), edge.HeaderPolicy{})
+	if err != nil {
+		return err
+	}
+	total := len(base)
+	for i, r := range x.Rules {
+		if len(r.Parts) == 0 {
+			continue
+		}
+		b, _ := marshalCompact(fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target})
+		total += len(b) + 2*len(r.Parts) + 8 // the rule, its prefix key and index
+		if total > MaxFunctionSize {
+			return &LimitError{What: fmt.Sprintf("the CloudFront Function with the pattern rules up to this one (the code would be %s in all)", bytesText(size)),
+				Size: total, Limit: MaxFunctionSize, Rule: &t.Rules().Rules[i],
+				Hint: "pattern rules (with * or :name) stay in the function's code; use fewer of them, or a Lambda@Edge function (--target lambda-edge)"}
+		}
+	}
+	return &LimitError{What: "the CloudFront Function code", Size: size, Limit: MaxFunctionSize,
+		Hint: "use a Lambda@Edge function (--target lambda-edge)"}
+}
+
+func functionHeaders(p edge.HeaderPolicy) ([]byte, error) {
+	hs := [][2]string{}
+	for _, h := range p.Headers() {
+		hs = append(hs, [2]string{strings.ToLower(h.Name), h.Value})
+	}
+	return marshalCompact(hs)
+}
+
+func renderFunction(ft *fnTable, p edge.HeaderPolicy) ([]byte, error) {
+	table, err := marshalCompact(ft)
+	if err != nil {
+		return nil, err
+	}
+	headers, err := functionHeaders(p)
+	if err != nil {
+		return nil, err
+	}
+	rt, err := functionRuntimeJS(ft.KVS, ft.CaseInsensitive)
+	if err != nil {
+		return nil, err
+	}
+	code, err := render("function.js", map[string]any{
+		"Banner": Banner, "KVS": ft.KVS, "Headers": string(headers), "Table": string(table), "Runtime": rt,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return compactJS(code), nil
+}
+
+// compactJS drops comment lines and indentation: CloudFront Functions count
+// every byte against 10 KB. The first comment lines (the banner) stay.
+func compactJS(code []byte) []byte {
+	var out bytes.Buffer
+	banner := false
+	for _, line := range strings.Split(string(code), "\n") {
+		s := strings.TrimSpace(line)
+		if s == "" {
+			continue
+		}
+		if strings.HasPrefix(s, "//") {
+			if banner {
+				continue
+			}
+		} else if !strings.HasPrefix(s, "import ") {
+			banner = true
+		}
+		out.WriteString(s)
+		out.WriteByte('\n')
+	}
+	return out.Bytes()
+}
+
+// ViewerResponseFunction returns a cloudfront-js-2.0 viewer-response
+// function that adds the policy's headers to every response, for sites that
+// do not attach a CloudFront response headers policy.
+func ViewerResponseFunction(p edge.HeaderPolicy) ([]byte, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	headers, err := functionHeaders(p)
+	if err != nil {
+		return nil, err
+	}
+	return render("viewer-response.js", map[string]any{"Banner": Banner, "Headers": string(headers)})
+}
