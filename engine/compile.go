@@ -31,7 +31,7 @@ type compiler struct {
 	set   *rules.Set
 	t     *Table
 	diags rules.Diagnostics
-	// seen maps a normalized source to the rule that has it.
+	// seen maps a normalized pattern source to the rule that has it.
 	seen map[string]int
 }
 
@@ -44,7 +44,9 @@ func (c *compiler) rules() {
 	t := c.t
 	fold := t.opts.CaseInsensitive
 	t.rules = make([]crule, len(c.set.Rules))
-	c.seen = make(map[string]int, len(c.set.Rules))
+	c.seen = map[string]int{}
+	t.any.exact = make(map[string]int32, len(c.set.Rules))
+	t.entries = make([]entry, 0, len(c.set.Rules))
 	for i := range c.set.Rules {
 		r := &c.set.Rules[i]
 		cr := &t.rules[i]
@@ -69,16 +71,6 @@ func (c *compiler) rules() {
 			}
 			cr.to = to
 		}
-		key := src.key()
-		if j, dup := c.seen[key]; dup {
-			if c.set.Rules[j].Source != r.Source { // the same text is reported by the parser
-				c.report(rules.Error, r.KeyPos, "collision", "remove one of them; a trailing slash, letter case or percent-encoding does not make a different source",
-					"source %q is the same as %q (line %d) after normalization", r.Source, c.set.Rules[j].Source, c.set.Rules[j].KeyPos.Line)
-			}
-			cr.status = -1
-			continue
-		}
-		c.seen[key] = i
 		h := t.any
 		if src.host != "" {
 			if t.hosts == nil {
@@ -88,6 +80,26 @@ func (c *compiler) rules() {
 				h = newHostTable()
 				t.hosts[src.host] = h
 			}
+		}
+		j, dup := -1, false
+		if src.exact {
+			var k int32
+			if k, dup = h.exact[src.path]; dup {
+				j = int(t.entries[k].rule)
+			}
+		} else {
+			key := src.key()
+			if j, dup = c.seen[key]; !dup {
+				c.seen[key] = i
+			}
+		}
+		if dup {
+			if c.set.Rules[j].Source != r.Source { // the same text is reported by the parser
+				c.report(rules.Error, r.KeyPos, "collision", "remove one of them; a trailing slash, letter case or percent-encoding does not make a different source",
+					"source %q is the same as %q (line %d) after normalization", r.Source, c.set.Rules[j].Source, c.set.Rules[j].KeyPos.Line)
+			}
+			cr.status = -1
+			continue
 		}
 		if src.exact {
 			t.entries = append(t.entries, entry{rule: int32(i)})
@@ -112,24 +124,28 @@ func (c *compiler) rules() {
 // flatten follows the chain of exact rule i for requests whose host has the
 // rules h (nil: a host without rules of its own). It returns the entry and
 // the rules passed, and a problem when the chain loops or does not end.
-func (c *compiler) flatten(i int, h *hostTable) (e entry, chain []int, gone int, problem string) {
+// chain is a buffer for the result.
+func (c *compiler) flatten(i int, h *hostTable, chain []int) (e entry, _ []int, gone int, problem string) {
 	t := c.t
 	r := &t.rules[i]
 	e = entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1}
 	gone = -1
+	chain = append(chain[:0], i)
 	if r.status == rules.StatusGone {
-		return e, []int{i}, gone, ""
+		return e, chain, gone, ""
 	}
 	loc := r.to.static
-	chain = []int{i}
 	for {
 		s, ok := t.step(loc, h, fragmentOf(loc), false)
 		if !ok {
 			break
 		}
 		if s.gone {
+			// The chain ends at a page that is gone: so does the answer.
 			gone = s.rule
-			break
+			chain = append(chain, s.rule)
+			e.status, e.keep, e.hops = rules.StatusGone, false, uint8(len(chain))
+			return e, chain, gone, ""
 		}
 		for _, j := range chain {
 			if j == s.rule {
@@ -170,10 +186,12 @@ func (c *compiler) flattenAll() {
 		}
 		return t.hosts[r.src.host]
 	}
+	var buf []int
 	for k := range t.entries {
 		i := int(t.entries[k].rule)
 		r := &t.rules[i]
-		e, chain, gone, problem := c.flatten(i, hostOf(r))
+		e, chain, gone, problem := c.flatten(i, hostOf(r), buf)
+		buf = chain
 		rr := &c.set.Rules[i]
 		switch problem {
 		case "self":
@@ -200,12 +218,12 @@ func (c *compiler) flattenAll() {
 			c.report(rules.Error, rr.KeyPos, "chain-too-long", "point the rules at their final targets", "the chain from %q passes more than %d rules: %s", rr.Source, t.opts.MaxHops, c.chainText(chain))
 			e = entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1, loc: r.to.static}
 		default:
-			if len(chain) > 1 {
+			if len(chain) > 1 && gone < 0 {
 				c.report(rules.Warning, rr.KeyPos, "chain", fmt.Sprintf("point %q straight at %q", rr.Source, e.loc),
 					"chain: %s; visitors are sent to %q in one hop", c.chainText(chain), e.loc)
 			}
 			if gone >= 0 {
-				c.report(rules.Warning, rr.KeyPos, "to-gone", "", "%q redirects to %q, which is gone (410)", rr.Source, c.set.Rules[gone].Source)
+				c.report(rules.Warning, rr.KeyPos, "to-gone", fmt.Sprintf("give %q the status 410 itself", rr.Source), "%q redirects to %q, which is gone: it answers 410", rr.Source, c.set.Rules[gone].Source)
 			}
 		}
 		flat[k] = e
@@ -214,7 +232,7 @@ func (c *compiler) flattenAll() {
 	for _, h := range t.hosts {
 		for p, k := range t.any.exact {
 			i := int(t.entries[k].rule)
-			e, _, _, problem := c.flatten(i, h)
+			e, _, _, problem := c.flatten(i, h, buf)
 			if problem == "" && e != flat[k] {
 				if h.override == nil {
 					h.override = map[string]int32{}
@@ -241,8 +259,7 @@ func (c *compiler) checkPatterns() {
 		if r.src.host != "" {
 			h = t.hosts[r.src.host]
 		}
-		var q request
-		q.set(sample, t.opts.CaseInsensitive)
+		q := newRequest(sample, t.opts.CaseInsensitive, nil, nil)
 		var caps [maxCaptures]capture
 		if t.match(h, q.d, q.f, q.n, &caps).rule != i {
 			continue // the sample is taken by another rule

@@ -13,25 +13,28 @@ func bytesOf(s string) []byte {
 	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
-// request holds a path in its canonical and folded forms.
+// request is a path in its canonical (d) and folded (f) forms; n is the
+// length of d without its trailing slash.
 type request struct {
 	d, f []byte
 	n    int
-	db   [stackPath]byte
-	fb   [stackPath]byte
 }
 
-func (q *request) set(path string, fold bool) {
+// newRequest canonicalizes path into db and, when folding, fb. The buffers
+// are the caller's so that they can live on its stack.
+func newRequest(path string, fold bool, db, fb []byte) request {
+	var q request
 	if needsCanon(path) {
-		q.d = appendCanon(q.db[:0], path)
+		q.d = appendCanon(db, path)
 	} else {
 		q.d = bytesOf(path)
 	}
 	q.f = q.d
 	if fold {
-		q.f = appendFold(q.fb[:0], q.d)
+		q.f = appendFold(fb, q.d)
 	}
 	q.n = len(trimSlash(q.d))
+	return q
 }
 
 // hostTable returns the rules for a request's host, or nil when the host has
@@ -52,8 +55,8 @@ func (t *Table) hostTable(host string) *hostTable {
 // rawQuery is the query string without "?".
 func (t *Table) Resolve(host, path, rawQuery string) Decision {
 	h := t.hostTable(host)
-	var q request
-	q.set(path, t.opts.CaseInsensitive)
+	var db, fb [stackPath]byte
+	q := newRequest(path, t.opts.CaseInsensitive, db[:0], fb[:0])
 	var caps [maxCaptures]capture
 	m := t.match(h, q.d, q.f, q.n, &caps)
 	if m.rule < 0 {
@@ -77,7 +80,11 @@ func (t *Table) Resolve(host, path, rawQuery string) Decision {
 		return dec
 	}
 	loc := string(t.build(r, q.d, &caps, rawQuery))
-	dec.Location, dec.Hops = t.follow(h, loc, r.keep)
+	var gone bool
+	dec.Location, dec.Hops, gone = t.follow(h, loc)
+	if gone {
+		dec.Status = 410
+	}
 	return dec
 }
 
@@ -151,8 +158,8 @@ func (t *Table) step(loc string, h *hostTable, frag string, exactFinal bool) (s 
 	if !ok {
 		return s, false
 	}
-	var q request
-	q.set(n.path, t.opts.CaseInsensitive)
+	var db, fb [stackPath]byte
+	q := newRequest(n.path, t.opts.CaseInsensitive, db[:0], fb[:0])
 	var caps [maxCaptures]capture
 	m := t.match(n.h, q.d, q.f, q.n, &caps)
 	if m.rule < 0 {
@@ -164,11 +171,11 @@ func (t *Table) step(loc string, h *hostTable, frag string, exactFinal bool) (s 
 	switch {
 	case m.entry >= 0 && exactFinal:
 		e := &t.entries[m.entry]
+		s.hops = int(e.hops)
 		if e.status == 410 {
 			s.gone = true
 			return s, true
 		}
-		s.hops = int(e.hops)
 		if e.keep && n.query != "" {
 			b = insertQuery(nil, e.loc, n.query)
 		} else {
@@ -191,23 +198,27 @@ func (t *Table) step(loc string, h *hostTable, frag string, exactFinal bool) (s 
 }
 
 // follow follows the chain from the first target of a pattern rule and
-// returns the final Location and the number of rules passed. A chain that
-// does not end within MaxHops is not followed: the answer is the first
-// target.
-func (t *Table) follow(h *hostTable, loc string, _ bool) (string, int) {
-	first, hops := loc, 1
+// returns the final Location and the number of rules passed, or gone when
+// the chain ends at a 410. A chain that does not end within MaxHops is not
+// followed: the answer is the first target.
+func (t *Table) follow(h *hostTable, loc string) (_ string, hops int, gone bool) {
+	first := loc
+	hops = 1
 	for {
 		s, ok := t.step(loc, h, fragmentOf(loc), true)
-		if !ok || s.gone {
-			return loc, hops
+		if !ok {
+			return loc, hops, false
 		}
 		hops += s.hops
 		if hops > t.opts.MaxHops {
-			return first, 1
+			return first, 1, false
+		}
+		if s.gone {
+			return "", hops, true
 		}
 		loc, h = s.loc, s.h
 		if t.isEntryRule(s.rule) {
-			return loc, hops // exact entries are already followed to the end
+			return loc, hops, false // exact entries are already followed to the end
 		}
 	}
 }

@@ -138,6 +138,18 @@ func parseSource(key string, fold bool) (src source, warnings []string, err erro
 	}
 
 	prefix := strings.HasSuffix(path, "*")
+	if !prefix && !strings.Contains(path, "/:") && !strings.Contains(path, "*") {
+		// The common case, an exact path: no splitting needed.
+		p := trimSlashString(path)
+		if needsCanon(p) {
+			p = string(appendCanon(nil, p))
+		}
+		if fold {
+			p = foldString(p)
+		}
+		src.exact, src.path = true, p
+		return src, nil, nil
+	}
 	body := path
 	if prefix {
 		body = path[:len(path)-1]

@@ -19,10 +19,10 @@ type target struct {
 	// static is the whole target when it has no placeholders.
 	static   string
 	isStatic bool
-	// abs is set for an absolute URL; host is then its host in lower case,
-	// without port, and origin its scheme://host[:port] as written.
-	abs          bool
-	host, origin string
+	// abs is set for an absolute URL; origin is then its scheme://host[:port]
+	// as written.
+	abs    bool
+	origin string
 }
 
 // Byte classes for escaping.
@@ -106,11 +106,17 @@ func isPlaceholderBoundary(c byte) bool {
 func parseTarget(to string, src *source) (target, error) {
 	var t target
 	rest := to
-	if _, host, r, ok := splitURL(to); ok {
+	if _, _, r, ok := splitURL(to); ok {
 		t.abs = true
-		t.host = string(appendHost(nil, host))
-		t.origin = safeLiteral(to[:len(to)-len(r)])
 		rest = r
+	}
+	if strings.IndexByte(rest, ':') < 0 {
+		// No placeholders: the common case.
+		t.static, t.isStatic = collapseSlashes(safeLiteral(to)), true
+		return t, nil
+	}
+	if t.abs {
+		t.origin = safeLiteral(to[:len(to)-len(rest)])
 		t.pieces = append(t.pieces, piece{lit: t.origin, slot: -1})
 	}
 	start := 0
