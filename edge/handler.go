@@ -16,6 +16,9 @@ type Handler struct {
 	Table   *engine.Table
 	Trigger Trigger // OriginResponse when empty
 	Headers HeaderPolicy
+	// DebugHeader adds X-Signpost-Rule, the index (from 0) of the rule that
+	// answered, to redirect responses.
+	DebugHeader bool
 }
 
 // NewHandler returns a handler, checking the header policy and trigger.
@@ -57,7 +60,7 @@ func (h *Handler) Lambda(ev *LambdaEvent) (LambdaResult, error) {
 		}
 		resp := &LambdaResponse{Headers: LambdaHeaders{}}
 		h.redirectLambda(resp, d)
-		h.secureLambda(resp.Headers)
+		h.secureLambda(resp.Headers, d)
 		return LambdaResult{Response: resp}, nil
 	default:
 		if cf.Response == nil {
@@ -67,7 +70,7 @@ func (h *Handler) Lambda(ev *LambdaEvent) (LambdaResult, error) {
 		if resp.Headers == nil {
 			resp.Headers = LambdaHeaders{}
 		}
-		h.secureLambda(resp.Headers)
+		h.secureLambda(resp.Headers, d)
 		if d.Match {
 			h.redirectLambda(resp, d)
 		}
@@ -86,9 +89,12 @@ func (h *Handler) redirectLambda(resp *LambdaResponse, d engine.Decision) {
 	}
 }
 
-func (h *Handler) secureLambda(hs LambdaHeaders) {
+func (h *Handler) secureLambda(hs LambdaHeaders, d engine.Decision) {
 	for _, x := range h.Headers.Headers() {
 		hs.Set(strings.ToLower(x.Name), x.Name, x.Value)
+	}
+	if h.DebugHeader && d.Match {
+		hs.Set("x-signpost-rule", "X-Signpost-Rule", strconv.Itoa(d.Rule.Index))
 	}
 }
 
@@ -119,6 +125,9 @@ func (h *Handler) Function(ev *FunctionEvent) (FunctionResult, error) {
 		resp.Headers["location"] = FunctionValue{Value: d.Location}
 	}
 	h.secureFunction(resp.Headers)
+	if h.DebugHeader {
+		resp.Headers["x-signpost-rule"] = FunctionValue{Value: strconv.Itoa(d.Rule.Index)}
+	}
 	return FunctionResult{Response: resp}, nil
 }
 

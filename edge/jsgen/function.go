@@ -44,6 +44,7 @@ type fnHost struct {
 // fnEntry is an exact rule's answer; it is also the value of a
 // KeyValueStore key.
 type fnEntry struct {
+	Rule   *int   `json:"rule,omitempty"` // only with DebugHeader
 	Status int    `json:"status"`
 	Loc    string `json:"loc,omitempty"`
 	Keep   bool   `json:"keep,omitempty"`
@@ -58,8 +59,11 @@ type fnRule struct {
 	Target []engine.ExportPiece `json:"target,omitempty"`
 }
 
-func toFnEntry(e engine.ExportEntry) fnEntry {
+func toFnEntry(e engine.ExportEntry, debug bool) fnEntry {
 	f := fnEntry{Status: e.Status, Loc: e.Loc, Keep: e.Keep, Hops: e.Hops}
+	if debug {
+		f.Rule = &e.Rule
+	}
 	if f.Hops == 1 {
 		f.Hops = 0
 	}
@@ -78,7 +82,7 @@ func kvsKey(host, kind, path string) string {
 	return host + path
 }
 
-func buildFnTable(x *engine.Export, kvs bool) *fnTable {
+func buildFnTable(x *engine.Export, kvs, debug bool) *fnTable {
 	ft := &fnTable{Format: x.Format, Version: x.Version, CaseInsensitive: x.CaseInsensitive, MaxHops: x.MaxHops,
 		PathKeep: x.PathKeep, ComponentKeep: x.ComponentKeep, KVS: kvs, Rules: make([]any, len(x.Rules)), Hosts: map[string]*fnHost{}}
 	for i, r := range x.Rules {
@@ -93,12 +97,12 @@ func buildFnTable(x *engine.Export, kvs bool) *fnTable {
 		if !kvs {
 			fh.Exact = map[string]fnEntry{}
 			for p, e := range h.Exact {
-				fh.Exact[p] = toFnEntry(e)
+				fh.Exact[p] = toFnEntry(e, debug)
 			}
 			if len(h.Override) > 0 {
 				fh.Override = map[string]fnEntry{}
 				for p, e := range h.Override {
-					fh.Override[p] = toFnEntry(e)
+					fh.Override[p] = toFnEntry(e, debug)
 				}
 			}
 		}
@@ -129,7 +133,7 @@ func CloudFrontFunction(t *engine.Table, opts FunctionOptions) (code []byte, kvs
 	}
 	x := t.Export()
 	if !opts.KVS {
-		code, err := renderFunction(buildFnTable(x, false), opts.Headers)
+		code, err := renderFunction(buildFnTable(x, false, opts.DebugHeader), opts)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -137,14 +141,14 @@ func CloudFrontFunction(t *engine.Table, opts FunctionOptions) (code []byte, kvs
 			return code, nil, nil
 		}
 	}
-	code, err = renderFunction(buildFnTable(x, true), opts.Headers)
+	code, err = renderFunction(buildFnTable(x, true, opts.DebugHeader), opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(code) > MaxFunctionSize {
 		return nil, nil, patternOverflow(t, x, len(code))
 	}
-	kvs, err = kvsEntries(t, x)
+	kvs, err = kvsEntries(t, x, opts.DebugHeader)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -153,13 +157,13 @@ func CloudFrontFunction(t *engine.Table, opts FunctionOptions) (code []byte, kvs
 
 // kvsEntries lists every exact entry as a key and value, checking the
 // store's limits on each.
-func kvsEntries(t *engine.Table, x *engine.Export) ([]KV, error) {
+func kvsEntries(t *engine.Table, x *engine.Export, debug bool) ([]KV, error) {
 	var kvs []KV
 	set := t.Rules()
 	add := func(host, kind string, m map[string]engine.ExportEntry) error {
 		for p, e := range m {
 			k := kvsKey(host, kind, p)
-			v, err := marshalCompact(toFnEntry(e))
+			v, err := marshalCompact(toFnEntry(e, debug))
 			if err != nil {
 				return err
 			}
@@ -197,7 +201,7 @@ func patternOverflow(t *engine.Table, x *engine.Export, size int) error {
 	empty := *x
 	empty.Rules = make([]engine.ExportRule, len(x.Rules))
 	empty.Hosts = map[string]*engine.ExportHost{"": {}}
-	base, err := renderFunction(buildFnTable(&empty, true), edge.HeaderPolicy{})
+	base, err := renderFunction(buildFnTable(&empty, true, false), FunctionOptions{})
 	if err != nil {
 		return err
 	}
@@ -226,12 +230,12 @@ func functionHeaders(p edge.HeaderPolicy) ([]byte, error) {
 	return marshalCompact(hs)
 }
 
-func renderFunction(ft *fnTable, p edge.HeaderPolicy) ([]byte, error) {
+func renderFunction(ft *fnTable, opts FunctionOptions) ([]byte, error) {
 	table, err := marshalCompact(ft)
 	if err != nil {
 		return nil, err
 	}
-	headers, err := functionHeaders(p)
+	headers, err := functionHeaders(opts.Headers)
 	if err != nil {
 		return nil, err
 	}
@@ -239,36 +243,27 @@ func renderFunction(ft *fnTable, p edge.HeaderPolicy) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	code, err := render("function.js", map[string]any{
-		"Banner": Banner, "KVS": ft.KVS, "Headers": string(headers), "Table": string(table), "Runtime": rt,
+	body, err := render("function.js", map[string]any{
+		"KVS": ft.KVS, "Headers": string(headers), "Table": string(table), "Runtime": rt, "Debug": opts.DebugHeader,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return compactJS(code), nil
-}
-
-// compactJS drops comment lines and indentation: CloudFront Functions count
-// every byte against 10 KB. The first comment lines (the banner) stay.
-func compactJS(code []byte) []byte {
-	var out bytes.Buffer
-	banner := false
-	for _, line := range strings.Split(string(code), "\n") {
-		s := strings.TrimSpace(line)
-		if s == "" {
-			continue
-		}
-		if strings.HasPrefix(s, "//") {
-			if banner {
-				continue
-			}
-		} else if !strings.HasPrefix(s, "import ") {
-			banner = true
-		}
-		out.WriteString(s)
-		out.WriteByte('\n')
+	// CloudFront counts every byte against 10 KB: the whole function is
+	// minified (its global names, handler among them, are kept).
+	min, err := minifyJS(string(body))
+	if err != nil {
+		return nil, err
 	}
-	return out.Bytes()
+	var b bytes.Buffer
+	if ft.KVS {
+		b.WriteString("import cf from 'cloudfront';\n")
+	}
+	b.WriteString("// " + Banner + "\n")
+	b.WriteString("// CloudFront Function (cloudfront-js-2.0), viewer-request; minified: the readable runtime is in the Lambda@Edge build.\n")
+	b.WriteString(min)
+	b.WriteString("\n")
+	return b.Bytes(), nil
 }
 
 // ViewerResponseFunction returns a cloudfront-js-2.0 viewer-response

@@ -26,7 +26,7 @@ func LambdaEdgeCode(opts LambdaOptions) ([]byte, error) {
 	if err := opts.Headers.Validate(); err != nil {
 		return nil, err
 	}
-	settings := map[string]any{"trigger": trigger, "headers": lambdaHeaders(opts.Headers)}
+	settings := map[string]any{"trigger": trigger, "headers": lambdaHeaders(opts.Headers), "debugHeader": opts.DebugHeader}
 	data := map[string]any{"Banner": Banner, "Trigger": string(trigger), "Runtime": runtimeJS(false), "S3": opts.Source != nil}
 	if opts.Source != nil {
 		s3, err := opts.Source.settings()

@@ -18,6 +18,9 @@ type LambdaOptions struct {
 	// Source, when set, makes the function read the table from S3 instead
 	// of bundling it.
 	Source *S3Source
+	// DebugHeader adds X-Signpost-Rule (the index, from 0, of the rule that
+	// answered) to redirect responses.
+	DebugHeader bool
 }
 
 // S3Source is where an S3-backed function reads the compiled table.
@@ -82,4 +85,7 @@ type FunctionOptions struct {
 	// KVS puts the exact rules in a KeyValueStore even when they would fit
 	// in the code.
 	KVS bool
+	// DebugHeader adds x-signpost-rule (the index, from 0, of the rule that
+	// answered) to redirect responses; it costs a few bytes per rule.
+	DebugHeader bool
 }

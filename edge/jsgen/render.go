@@ -53,9 +53,8 @@ var foldBlock = regexp.MustCompile(`(?s)// BEGIN fold[^\n]*\n.*?// END fold\n`)
 
 // functionRuntimeJS is the runtime for a CloudFront Function: wrapped in a
 // closure (so that its names are local), without case folding unless the
-// table needs it, and minified, because CloudFront counts every byte of a
-// function against 10 KB. The result defines SP.loadTable, SP.resolve and
-// SP.STATUS_TEXT.
+// table needs it. It defines SP.loadTable, SP.resolve and SP.STATUS_TEXT;
+// renderFunction minifies it with the rest of the function.
 func functionRuntimeJS(async, fold bool) (string, error) {
 	s := mustRead("js/runtime.js")
 	if !fold {
@@ -66,9 +65,15 @@ func functionRuntimeJS(async, fold bool) (string, error) {
 		s = strings.ReplaceAll(s, "/*await*/", "await")
 	}
 	s = "var SP = (function () {\n" + s + "\nreturn { loadTable: loadTable, resolve: resolve, STATUS_TEXT: STATUS_TEXT };\n})();\n"
+	return s, nil
+}
+
+// minifyJS minifies a script: comments and spaces go, local names shorten,
+// global names stay.
+func minifyJS(s string) (string, error) {
 	var out bytes.Buffer
 	if err := (&js.Minifier{}).Minify(minify.New(), &out, strings.NewReader(s), nil); err != nil {
-		return "", fmt.Errorf("minifying the function runtime: %w", err)
+		return "", fmt.Errorf("minifying the CloudFront Function: %w", err)
 	}
 	return out.String(), nil
 }

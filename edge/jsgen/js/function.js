@@ -1,9 +1,5 @@
-{{if .KVS}}import cf from 'cloudfront';
-{{end}}// {{.Banner}}
-// CloudFront Function (cloudfront-js-2.0), viewer-request. The runtime below
-// is minified to fit CloudFront's 10 KB; its readable source is the same as
-// in the Lambda@Edge package (signpost build --target lambda-edge).
-{{- if .KVS}} Exact rules are read from the associated KeyValueStore.{{end}}
+// The body of a CloudFront Function; package jsgen minifies it and puts
+// the import of 'cloudfront' (with a KeyValueStore) and the banner first.
 var HEADERS = {{.Headers}};
 {{- if .KVS}}
 var KVS = cf.kvs();
@@ -40,5 +36,8 @@ function queryString(qs) {
   var res = { statusCode: d.status, statusDescription: SP.STATUS_TEXT[d.status], headers: {} };
   if (d.location) res.headers.location = { value: d.location };
   for (var i = 0; i < HEADERS.length; i++) res.headers[HEADERS[i][0]] = { value: HEADERS[i][1] };
+{{- if .Debug}}
+  res.headers['x-signpost-rule'] = { value: String(d.rule) };
+{{- end}}
   return res;
 }

@@ -18,8 +18,9 @@ function decide(table, request) {
   return table ? resolve(table, host, request.uri, request.querystring || '') : null;
 }
 
-function addHeaders(headers) {
+function addHeaders(headers, d) {
   for (const h of SETTINGS.headers) headers[h.name.toLowerCase()] = [{ key: h.name, value: h.value }];
+  if (SETTINGS.debugHeader && d !== null) headers['x-signpost-rule'] = [{ key: 'X-Signpost-Rule', value: String(d.rule) }];
 }
 
 export const handler = async (event) => {
@@ -29,12 +30,12 @@ export const handler = async (event) => {
   if (d === null) return cf.request;
   const response = { status: String(d.status), statusDescription: STATUS_TEXT[d.status], headers: {} };
   if (d.location) response.headers.location = [{ key: 'Location', value: d.location }];
-  addHeaders(response.headers);
+  addHeaders(response.headers, d);
   return response;
 {{- else}}
   const response = cf.response;
   if (!response.headers) response.headers = {};
-  addHeaders(response.headers);
+  addHeaders(response.headers, d);
   if (d !== null) {
     // Keep the origin's headers: CloudFront fails the request when a
     // function sets or clears a read-only one such as transfer-encoding.

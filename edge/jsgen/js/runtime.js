@@ -308,7 +308,7 @@ function sameSite(t, loc, ht) {
 }
 
 // step resolves loc one rule further: null when it leaves the site or no
-// rule matches, {gone} for a 410, else {loc, hops, ht, exact}.
+// rule matches, {gone, hops} for a 410, else {loc, hops, ht, exact}.
 /*async*/ function step(t, loc, ht, frag) {
   var s = sameSite(t, loc, ht);
   if (s === null) return null;
@@ -317,12 +317,12 @@ function sameSite(t, loc, ht) {
   if (m === null) return null;
   var b, hops = 1;
   if (m.entry) {
-    if (m.entry.status === 410) return { gone: true };
     hops = m.entry.hops || 1;
+    if (m.entry.status === 410) return { gone: true, hops: hops };
     b = m.entry.keep && s.query !== '' ? insertQuery(m.entry.loc, s.query) : m.entry.loc;
   } else {
     var r = t.rules[m.rule];
-    if (r.status === 410) return { gone: true };
+    if (r.status === 410) return { gone: true, hops: 1 };
     b = build(t, r, d, caps, s.query);
   }
   if (frag !== '' && fragmentOf(b) === '') b += frag;
@@ -331,14 +331,16 @@ function sameSite(t, loc, ht) {
 }
 
 // follow follows the chain from a pattern rule's first target, at most
-// maxHops rules; a longer chain answers the first target.
+// maxHops rules; a longer chain answers the first target. It returns null
+// when the chain ends at a rule answering 410.
 /*async*/ function follow(t, ht, loc) {
   var first = loc, hops = 1;
   for (;;) {
     var s = /*await*/ step(t, loc, ht, fragmentOf(loc));
-    if (s === null || s.gone) return loc;
+    if (s === null) return loc;
     hops += s.hops;
     if (hops > t.maxHops) return first;
+    if (s.gone) return null;
     loc = s.loc; ht = s.ht;
     if (s.exact) return loc;
   }
@@ -353,20 +355,21 @@ function safeLocation(l) {
 }
 
 // resolve decides what a request gets: null (go on to the site) or
-// {status, location} (location '' for 410).
+// {status, location, rule} (location '' for 410; rule is the index of the
+// first rule, when the table carries it).
 /*async*/ function resolve(t, host, uri, query) {
   var ht = hostOf(t, host), d = canon(toBytes(uri || '')), f = t.ci ? fold(d) : d, caps = [];
   query = toBytes(query || '');
   var m = /*await*/ match(t, ht, d, f, caps), loc;
   if (m === null) return null;
   if (m.entry) {
-    if (m.entry.status === 410) return { status: 410, location: '' };
+    if (m.entry.status === 410) return { status: 410, location: '', rule: m.entry.rule };
     loc = m.entry.keep && query !== '' ? insertQuery(m.entry.loc, query) : m.entry.loc;
-  } else {
-    var r = t.rules[m.rule];
-    if (r.status === 410) return { status: 410, location: '' };
-    loc = /*await*/ follow(t, ht, build(t, r, d, caps, query));
-    return safeLocation(loc) ? { status: r.status, location: loc } : null;
+    return safeLocation(loc) ? { status: m.entry.status, location: loc, rule: m.entry.rule } : null;
   }
-  return safeLocation(loc) ? { status: m.entry.status, location: loc } : null;
+  var r = t.rules[m.rule];
+  if (r.status === 410) return { status: 410, location: '', rule: m.rule };
+  loc = /*await*/ follow(t, ht, build(t, r, d, caps, query));
+  if (loc === null) return { status: 410, location: '', rule: m.rule };
+  return safeLocation(loc) ? { status: r.status, location: loc, rule: m.rule } : null;
 }
