@@ -205,21 +205,25 @@ func patternOverflow(t *engine.Table, x *engine.Export, size int) error {
 	if err != nil {
 		return err
 	}
-	total := len(base)
+	total, patterns := len(base), 0
+	var over *LimitError
 	for i, r := range x.Rules {
 		if len(r.Parts) == 0 {
 			continue
 		}
+		patterns++
 		b, _ := marshalCompact(fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target})
 		total += len(b) + 2*len(r.Parts) + 8 // the rule, its prefix key and index
-		if total > MaxFunctionSize {
-			return &LimitError{What: fmt.Sprintf("the CloudFront Function with the pattern rules up to this one (the code would be %s in all)", bytesText(size)),
-				Size: total, Limit: MaxFunctionSize, Rule: &t.Rules().Rules[i],
-				Hint: "pattern rules (with * or :name) stay in the function's code; use fewer of them, or a Lambda@Edge function (--target lambda-edge)"}
+		if total > MaxFunctionSize && over == nil {
+			over = &LimitError{What: "the function's code with the pattern rules up to this one", Size: total, Limit: MaxFunctionSize, Rule: &t.Rules().Rules[i]}
 		}
 	}
-	return &LimitError{What: "the CloudFront Function code", Size: size, Limit: MaxFunctionSize,
-		Hint: "use a Lambda@Edge function (--target lambda-edge)"}
+	if over == nil {
+		return &LimitError{What: "the CloudFront Function code", Size: size, Limit: MaxFunctionSize,
+			Hint: "use a Lambda@Edge function (--target lambda-edge)"}
+	}
+	over.Hint = fmt.Sprintf("with all %d pattern rules the code would be %s; pattern rules (with * or :name) stay in the code, only exact rules move to the KeyValueStore: use fewer pattern rules, or a Lambda@Edge function (--target lambda-edge)", patterns, bytesText(size))
+	return over
 }
 
 func functionHeaders(p edge.HeaderPolicy) ([]byte, error) {
