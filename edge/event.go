@@ -1,6 +1,9 @@
 package edge
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // Trigger names a CloudFront event a function is attached to.
 type Trigger string
@@ -103,7 +106,19 @@ type LambdaResult struct {
 // MarshalJSON writes the request or the response, whichever is set.
 func (r LambdaResult) MarshalJSON() ([]byte, error) {
 	if r.Response != nil {
-		return json.Marshal(r.Response)
+		return marshal(r.Response)
 	}
-	return json.Marshal(r.Request)
+	return marshal(r.Request)
+}
+
+// marshal is json.Marshal without escaping "<", ">" and "&", which are
+// common in URLs and need no escaping in an event.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
