@@ -36,9 +36,44 @@ type fnTable struct {
 
 type fnHost struct {
 	Exact    map[string]fnEntry `json:"exact,omitempty"`
+	Packed   *packedEntries     `json:"packed,omitempty"`
 	Override map[string]fnEntry `json:"override,omitempty"`
 	Patterns map[string][]int   `json:"patterns,omitempty"`
 	Lens     []int              `json:"lens,omitempty"`
+}
+
+// packedEntries is the packed form of a host's exact rules in a bundled
+// Lambda@Edge table: Keys and Locs joined with "\n" (a canonical path and a
+// Location never hold one), Meta = status | 1024 if the query is kept |
+// hops << 11, and Rules (with DebugHeader) the index of each entry's rule.
+type packedEntries struct {
+	Keys  string `json:"keys"`
+	Locs  string `json:"locs"`
+	Meta  []int  `json:"meta"`
+	Rules []int  `json:"rules,omitempty"`
+}
+
+func pack(m map[string]engine.ExportEntry, debug bool) *packedEntries {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	locs := make([]string, len(keys))
+	p := &packedEntries{Meta: make([]int, len(keys))}
+	for i, k := range keys {
+		e := m[k]
+		locs[i] = e.Loc
+		p.Meta[i] = e.Status | e.Hops<<11
+		if e.Keep {
+			p.Meta[i] |= 1024
+		}
+		if debug {
+			p.Rules = append(p.Rules, e.Rule)
+		}
+	}
+	p.Keys, p.Locs = strings.Join(keys, "\n"), strings.Join(locs, "\n")
+	return p
 }
 
 // fnEntry is an exact rule's answer; it is also the value of a

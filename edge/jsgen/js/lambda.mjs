@@ -18,8 +18,14 @@ function decide(table, request) {
   return table ? resolve(table, host, request.uri, request.querystring || '') : null;
 }
 
+// The security headers, built once: CloudFront reads the returned object
+// and never changes it, so every response can share them.
+const HEADERS = SETTINGS.headers.map((h) => [h.name.toLowerCase(), Object.freeze([Object.freeze({ key: h.name, value: h.value })])]);
+const STATUS = {};
+for (const code in STATUS_TEXT) STATUS[code] = String(code);
+
 function addHeaders(headers, d) {
-  for (const h of SETTINGS.headers) headers[h.name.toLowerCase()] = [{ key: h.name, value: h.value }];
+  for (let i = 0; i < HEADERS.length; i++) headers[HEADERS[i][0]] = HEADERS[i][1];
   if (SETTINGS.debugHeader && d !== null) headers['x-signpost-rule'] = [{ key: 'X-Signpost-Rule', value: String(d.rule) }];
 }
 
@@ -28,7 +34,7 @@ export const handler = async (event) => {
   const d = decide({{if .S3}}await currentTable(SETTINGS.s3){{else}}TABLE{{end}}, cf.request);
 {{- if eq .Trigger "viewer-request"}}
   if (d === null) return cf.request;
-  const response = { status: String(d.status), statusDescription: STATUS_TEXT[d.status], headers: {} };
+  const response = { status: STATUS[d.status], statusDescription: STATUS_TEXT[d.status], headers: {} };
   if (d.location) response.headers.location = [{ key: 'Location', value: d.location }];
   addHeaders(response.headers, d);
   return response;
@@ -39,7 +45,7 @@ export const handler = async (event) => {
   if (d !== null) {
     // Keep the origin's headers: CloudFront fails the request when a
     // function sets or clears a read-only one such as transfer-encoding.
-    response.status = String(d.status);
+    response.status = STATUS[d.status];
     response.statusDescription = STATUS_TEXT[d.status];
     if (d.location) response.headers.location = [{ key: 'Location', value: d.location }];
     else delete response.headers.location;
