@@ -44,7 +44,10 @@ func main() {
 	}
 	out, _ := exec.Command("node", "--version").Output()
 	fmt.Printf("node %s, %d invocations per measurement, cold start = median of %d fresh processes\n\n", strings.TrimSpace(string(out)), *n, *cold)
-	fmt.Printf("%10s %12s %10s %12s %10s %12s %12s %12s\n", "rules", "rules.json", "zip", "cold start", "heap", "hit µs/op", "miss µs/op", "pattern µs/op")
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Printf("load average before: %s", load)
+	fmt.Println("times are wall clock (CPU time of the node process in parentheses)")
+	fmt.Printf("%8s %10s %9s %20s %7s %18s %18s %18s\n", "rules", "rules.json", "zip", "cold start ms", "heap", "hit µs/op", "miss µs/op", "pattern µs/op")
 	for _, s := range strings.Split(*sizes, ",") {
 		count, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
@@ -102,11 +105,12 @@ func bench(count, n, cold int) {
 	ev, _ := json.Marshal(groups)
 	write(filepath.Join(dir, "events.json"), ev)
 
-	var loads, heaps []float64
+	var loads, loadCPUs, heaps []float64
 	for i := 0; i < cold; i++ {
-		var r struct{ LoadMs, HeapMB float64 }
+		var r struct{ LoadMs, LoadCPUMs, HeapMB float64 }
 		runNode(dir, &r, "load", dir)
 		loads = append(loads, r.LoadMs)
+		loadCPUs = append(loadCPUs, r.LoadCPUMs)
 		heaps = append(heaps, r.HeapMB)
 	}
 	var r map[string]any
@@ -116,8 +120,9 @@ func bench(count, n, cold int) {
 			fail(fmt.Sprintf("%d rules: %s events answered %v, want 301", count, g, r[g+"Status"]))
 		}
 	}
-	fmt.Printf("%10d %12s %10s %10.0f ms %7.0f MB %12.2f %12.2f %12.2f\n", count, size(len(tableJSON)), size(len(z)),
-		median(loads), median(heaps), r["hit"], r["miss"], r["pattern"])
+	us := func(g string) string { return fmt.Sprintf("%.2f (%.2f)", r[g], r[g+"CPU"]) }
+	fmt.Printf("%8d %10s %9s %20s %4.0f MB %18s %18s %18s\n", count, size(len(tableJSON)), size(len(z)),
+		fmt.Sprintf("%.0f (%.0f)", median(loads), median(loadCPUs)), median(heaps), us("hit"), us("miss"), us("pattern"))
 }
 
 func event(uri string) any {

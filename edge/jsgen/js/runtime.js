@@ -287,11 +287,14 @@ function build(t, r, d, caps, q) {
   for (var k = 0; k < r.target.length; k++) {
     var p = r.target[k];
     if (p.slot === undefined) { out += p.lit || ''; continue; }
-    var keep = p.component ? t.compKeep : t.pathKeep, c = caps[p.slot];
+    var keep = p.component ? t.compKeep : t.pathKeep, c = caps[p.slot], run = c[0];
     for (var i = c[0]; i < c[1]; i++) {
       var b = d.charCodeAt(i);
-      out += keep[b] ? d[i] : esc(b);
+      if (keep[b]) continue;
+      out += d.slice(run, i) + esc(b);
+      run = i + 1;
     }
+    out += d.slice(run, c[1]);
   }
   if (!r.abs) {
     var s = 0;
