@@ -18,11 +18,11 @@ func TestMain(m *testing.M) {
 	}))
 }
 
-// TestScripts runs the end-to-end scripts in testdata/*.txtar. A script
+// TestScripts runs the end-to-end scripts in testdata/script/*.txtar. A script
 // may ask for Node.js with the condition [node].
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata",
+		Dir: "testdata/script",
 		Condition: func(cond string) (bool, error) {
 			if cond == "node" {
 				_, err := exec.LookPath("node")
