@@ -61,6 +61,7 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 	useKVS := fs.Bool("kvs", false, "cloudfront-function: put the exact rules in a KeyValueStore even if they fit")
 	viewerResponse := fs.Bool("viewer-response", false, "cloudfront-function: also write NAME-viewer-response.js, adding the security headers to every response")
 	caseInsensitive := fs.Bool("case-insensitive", false, "match paths without regard to case")
+	debugHeader := fs.Bool("debug-header", false, "add X-Signpost-Rule, the index of the rule that answered, to redirects")
 	jsonOut := fs.Bool("json", false, "print what was written as JSON")
 	var hf headerFlags
 	hf.register(fs)
@@ -101,7 +102,7 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 			return usageErr(fmt.Sprintf("--trigger %q is not origin-response or viewer-request", *trigger), "")
 		}
 		res.Trigger = string(trig)
-		opts := jsgen.LambdaOptions{Trigger: trig, Headers: policy}
+		opts := jsgen.LambdaOptions{Trigger: trig, Headers: policy, DebugHeader: *debugHeader}
 		var table *engine.Table
 		if *rulesFrom != "" {
 			src, err := jsgen.ParseS3URL(*rulesFrom)
@@ -158,7 +159,7 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 			return exitProblems
 		}
 		res.Trigger, res.Rules = string(edge.ViewerRequest), len(table.Rules().Rules)
-		code, kvs, err := jsgen.CloudFrontFunction(table, jsgen.FunctionOptions{Headers: policy, KVS: *useKVS})
+		code, kvs, err := jsgen.CloudFrontFunction(table, jsgen.FunctionOptions{Headers: policy, KVS: *useKVS, DebugHeader: *debugHeader})
 		if err != nil {
 			return buildFailed(env, err)
 		}
