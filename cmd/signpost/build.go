@@ -58,6 +58,7 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 	endpoint := fs.String("s3-endpoint", "", "with --rules-from: a custom S3 `URL` (path-style addressing)")
 	refresh := fs.Duration("refresh", 60*time.Second, "with --rules-from: ask S3 for changes at most this `often`")
 	s3Timeout := fs.Duration("s3-timeout", 2*time.Second, "with --rules-from: give up on one S3 request after this `long`")
+	fallback := fs.Bool("fallback", false, "with --rules-from: also bundle the rules, served by a container that cannot read S3 when it starts")
 	useKVS := fs.Bool("kvs", false, "cloudfront-function: put the exact rules in a KeyValueStore even if they fit")
 	viewerResponse := fs.Bool("viewer-response", false, "cloudfront-function: also write NAME-viewer-response.js, adding the security headers to every response")
 	caseInsensitive := fs.Bool("case-insensitive", false, "match paths without regard to case")
@@ -109,17 +110,17 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 			if err != nil {
 				return usageErr("--rules-from: "+err.Error(), "")
 			}
-			src.Region, src.Endpoint, src.Refresh, src.Timeout = *region, *endpoint, *refresh, *s3Timeout
+			src.Region, src.Endpoint, src.Refresh, src.Timeout, src.Fallback = *region, *endpoint, *refresh, *s3Timeout, *fallback
 			opts.Source = src
 			res.RulesFrom = *rulesFrom
 			// The table for S3 is written too when there is a rules file.
-			if _, err := os.Stat(*rulesPath); err == nil || set["rules"] {
+			if _, err := os.Stat(*rulesPath); err == nil || set["rules"] || *fallback {
 				if table = loadForBuild(env, *rulesPath, *caseInsensitive); table == nil {
 					return exitProblems
 				}
 			}
 		} else {
-			for _, f := range []string{"s3-region", "s3-endpoint", "refresh", "s3-timeout"} {
+			for _, f := range []string{"s3-region", "s3-endpoint", "refresh", "s3-timeout", "fallback"} {
 				if set[f] {
 					return usageErr("--"+f+" applies only with --rules-from s3://bucket/key", "")
 				}
@@ -149,7 +150,7 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 			}
 		}
 	case "cloudfront-function":
-		for _, f := range []string{"trigger", "rules-from", "s3-region", "s3-endpoint", "refresh", "s3-timeout"} {
+		for _, f := range []string{"trigger", "rules-from", "s3-region", "s3-endpoint", "refresh", "s3-timeout", "fallback"} {
 			if set[f] {
 				return usageErr("--"+f+" applies to --target lambda-edge", "a CloudFront Function always runs on viewer-request")
 			}

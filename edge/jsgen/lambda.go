@@ -27,7 +27,8 @@ func LambdaEdgeCode(opts LambdaOptions) ([]byte, error) {
 		return nil, err
 	}
 	settings := map[string]any{"trigger": trigger, "headers": lambdaHeaders(opts.Headers), "debugHeader": opts.DebugHeader}
-	data := map[string]any{"Banner": Banner, "Trigger": string(trigger), "Runtime": runtimeJS(false), "S3": opts.Source != nil}
+	bundled := opts.Source == nil || opts.Source.Fallback
+	data := map[string]any{"Banner": Banner, "Trigger": string(trigger), "Runtime": runtimeJS(false), "S3": opts.Source != nil, "Bundled": bundled}
 	if opts.Source != nil {
 		s3, err := opts.Source.settings()
 		if err != nil {
@@ -53,7 +54,7 @@ func lambdaHeaders(p edge.HeaderPolicy) []map[string]string {
 }
 
 // LambdaEdgeZip returns a deployment package: index.mjs and, unless the
-// table is read from S3, rules.json: the compiled table (see TableJSON)
+// table is read from S3 without a fallback, rules.json: the compiled table (see TableJSON)
 // without what the runtime never reads (each rule's source and line) and
 // with the exact rules packed, which makes a cold start several times
 // faster. t may be nil
@@ -66,7 +67,7 @@ func LambdaEdgeZip(t *engine.Table, opts LambdaOptions) ([]byte, error) {
 		return nil, err
 	}
 	files := []zipFile{{"index.mjs", code}}
-	if opts.Source == nil {
+	if opts.Source == nil || opts.Source.Fallback {
 		if t == nil {
 			return nil, fmt.Errorf("lambda-edge: no rules to bundle")
 		}

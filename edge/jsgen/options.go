@@ -37,6 +37,9 @@ type S3Source struct {
 	// Timeout bounds one request to S3; 2 s when zero. On a timeout the last
 	// good table keeps serving.
 	Timeout time.Duration
+	// Fallback bundles the table given to LambdaEdgeZip as well, served by a
+	// container that cannot read S3 when it starts, until S3 answers.
+	Fallback bool
 }
 
 // ParseS3URL splits s3://bucket/key.

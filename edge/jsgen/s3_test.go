@@ -149,7 +149,7 @@ func TestS3Source(t *testing.T) {
 	}
 	defer n.Close()
 	ev := edge.SampleRequest{Host: "example.com", URI: "/a"}.LambdaEvent(edge.ViewerRequest)
-	step := func(name, wantLoc string, wantGets int) {
+	step := func(n *jsgen.Node, name, wantLoc string, wantGets int) {
 		t.Helper()
 		before := len(s3.requests())
 		out, err := n.Run([]any{ev, ev})
@@ -171,36 +171,55 @@ func TestS3Source(t *testing.T) {
 			t.Errorf("%s: %d requests to S3 for two invocations, want %d", name, got, wantGets)
 		}
 	}
-	step("cold, S3 failing", "", 1)
+	step(n, "cold, S3 failing", "", 1)
 	time.Sleep(refresh + 50*time.Millisecond)
 	s3.fail(false)
 	s3.put(key, table("/one"))
-	step("S3 back", "/one", 1)
+	step(n, "S3 back", "/one", 1)
 	if got := s3.requests(); got[len(got)-1] != "" {
 		t.Errorf("the first successful GET sent If-None-Match %q", got[len(got)-1])
 	}
-	step("within the refresh interval", "/one", 0)
+	step(n, "within the refresh interval", "/one", 0)
 	time.Sleep(refresh + 50*time.Millisecond)
-	step("unchanged object", "/one", 1)
+	step(n, "unchanged object", "/one", 1)
 	if got := s3.requests(); !strings.HasPrefix(got[len(got)-1], `"`) {
 		t.Errorf("the re-check sent If-None-Match %q, want the object's ETag", got[len(got)-1])
 	}
 	s3.put(key, table("/two"))
 	time.Sleep(refresh + 50*time.Millisecond)
-	step("new object", "/two", 1)
+	step(n, "new object", "/two", 1)
 	s3.put(key, []byte("{not json"))
 	time.Sleep(refresh + 50*time.Millisecond)
-	step("invalid JSON", "/two", 1)
+	step(n, "invalid JSON", "/two", 1)
 	s3.put(key, []byte(`{"format":"something-else","version":1}`))
 	time.Sleep(refresh + 50*time.Millisecond)
-	step("not a table", "/two", 1)
+	step(n, "not a table", "/two", 1)
 	s3.fail(true)
 	time.Sleep(refresh + 50*time.Millisecond)
-	step("S3 failing", "/two", 1)
+	step(n, "S3 failing", "/two", 1)
 	s3.fail(false)
 	s3.put(key, table("/three"))
 	time.Sleep(refresh + 50*time.Millisecond)
-	step("recovered", "/three", 1)
+	step(n, "recovered", "/three", 1)
+
+	// A container built with a fallback serves it while S3 is down at its
+	// start, then S3's table.
+	fb := *src
+	fb.Fallback = true
+	z, err = jsgen.LambdaEdgeZip(compileRules(t, `{"/a": {"to": "/bundled"}}`, engine.Options{}), jsgen.LambdaOptions{Trigger: edge.ViewerRequest, Source: &fb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3.fail(true)
+	n2, err := jsgen.StartLambda(context.Background(), z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n2.Close()
+	step(n2, "fallback, S3 failing", "/bundled", 1)
+	s3.fail(false)
+	time.Sleep(refresh + 50*time.Millisecond)
+	step(n2, "fallback, S3 back", "/three", 1)
 
 	logs := n.Stderr()
 	for _, want := range []string{"no rules yet", "S3 answered 500", "keeping the last good rules", "not a signpost-table"} {

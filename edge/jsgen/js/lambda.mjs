@@ -4,12 +4,16 @@
 // nodejs20.x, handler index.handler). Lambda@Edge has no environment
 // variables, so every setting is written here.
 {{if .S3}}import { createHash, createHmac } from 'node:crypto';
-{{else}}import { readFileSync } from 'node:fs';
+{{end}}{{if .Bundled}}import { readFileSync } from 'node:fs';
 {{end}}
 const SETTINGS = {{.Settings}};
 
 {{.Runtime}}
-{{if .S3}}{{.S3Source}}{{else}}
+{{if .S3}}{{.S3Source}}{{if .Bundled}}
+// The rules as they were at build time, served only until S3 first answers:
+// a container that starts while S3 is unreachable still redirects.
+source.table = loadTable(JSON.parse(readFileSync(new URL('./rules.json', import.meta.url), 'utf8')));
+{{end}}{{else}}
 // The compiled rules, bundled beside this file and read once per container.
 const TABLE = loadTable(JSON.parse(readFileSync(new URL('./rules.json', import.meta.url), 'utf8')));
 {{end}}
