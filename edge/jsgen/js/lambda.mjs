@@ -17,9 +17,17 @@ source.table = loadTable(JSON.parse(readFileSync(new URL('./rules.json', import.
 // The compiled rules, bundled beside this file and read once per container.
 const TABLE = loadTable(JSON.parse(readFileSync(new URL('./rules.json', import.meta.url), 'utf8')));
 {{end}}
+// decide returns the rule's answer for the request, or null. A failure here
+// is a bug, never the request's fault: it is logged and the request goes on
+// as if no rule matched, rather than CloudFront answering 502.
 function decide(table, request) {
-  const host = request.headers && request.headers.host && request.headers.host[0] ? request.headers.host[0].value : '';
-  return table ? resolve(table, host, request.uri, request.querystring || '') : null;
+  try {
+    const host = request.headers && request.headers.host && request.headers.host[0] ? request.headers.host[0].value : '';
+    return table ? resolve(table, host, request.uri, request.querystring || '') : null;
+  } catch (e) {
+    console.error('signpost: resolving ' + JSON.stringify(request.uri) + ' failed: ' + (e && e.stack ? e.stack : e));
+    return null;
+  }
 }
 
 // The security headers, built once: CloudFront reads the returned object
