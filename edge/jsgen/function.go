@@ -18,9 +18,10 @@ func TableJSON(t *engine.Table) ([]byte, error) {
 	return engine.Encode(t)
 }
 
-// fnTable is the table as a CloudFront Function embeds it: the engine's
-// format without what the runtime never reads (sources, lines, exact rules
-// other than their entries), to fit the 10 KB budget. With KVS set the
+// fnTable is the table as a CloudFront Function embeds it and a bundled
+// Lambda@Edge function reads it: the engine's format without what the
+// runtime never reads (sources, lines, exact rules other than their
+// entries), pattern rules renumbered. With KVS set the
 // exact entries live in the KeyValueStore instead.
 type fnTable struct {
 	Format          string             `json:"format"`
@@ -30,7 +31,7 @@ type fnTable struct {
 	PathKeep        string             `json:"pathKeep"`
 	ComponentKeep   string             `json:"componentKeep"`
 	KVS             bool               `json:"kvs,omitempty"`
-	Rules           []any              `json:"rules"`
+	Rules           []fnRule           `json:"rules"`
 	Hosts           map[string]*fnHost `json:"hosts"`
 }
 
@@ -87,6 +88,7 @@ type fnEntry struct {
 }
 
 type fnRule struct {
+	Index  *int                 `json:"index,omitempty"` // the rule's place in the file, with DebugHeader
 	Status int                  `json:"status"`
 	Drop   bool                 `json:"drop,omitempty"`
 	Parts  []engine.ExportPart  `json:"parts,omitempty"`
@@ -119,16 +121,33 @@ func kvsKey(host, kind, path string) string {
 
 func buildFnTable(x *engine.Export, kvs, debug bool) *fnTable {
 	ft := &fnTable{Format: x.Format, Version: x.Version, CaseInsensitive: x.CaseInsensitive, MaxHops: x.MaxHops,
-		PathKeep: x.PathKeep, ComponentKeep: x.ComponentKeep, KVS: kvs, Rules: make([]any, len(x.Rules)), Hosts: map[string]*fnHost{}}
+		PathKeep: x.PathKeep, ComponentKeep: x.ComponentKeep, KVS: kvs, Rules: []fnRule{}, Hosts: map[string]*fnHost{}}
+	// Only pattern rules are read by index; they are renumbered in file
+	// order (which keeps precedence ties), exact rules left out.
+	renum := map[int]int{}
 	for i, r := range x.Rules {
 		if len(r.Parts) == 0 {
-			ft.Rules[i] = 0 // an exact rule: its entries carry all it needs
 			continue
 		}
-		ft.Rules[i] = fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target}
+		renum[i] = len(ft.Rules)
+		fr := fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target}
+		if debug {
+			fr.Index = &i
+		}
+		ft.Rules = append(ft.Rules, fr)
 	}
 	for name, h := range x.Hosts {
-		fh := &fnHost{Patterns: h.Patterns, Lens: h.Lens}
+		fh := &fnHost{Lens: h.Lens}
+		if len(h.Patterns) > 0 {
+			fh.Patterns = make(map[string][]int, len(h.Patterns))
+			for prefix, list := range h.Patterns {
+				l := make([]int, len(list))
+				for k, idx := range list {
+					l[k] = renum[idx]
+				}
+				fh.Patterns[prefix] = l
+			}
+		}
 		if !kvs {
 			fh.Exact = map[string]fnEntry{}
 			for p, e := range h.Exact {
@@ -234,7 +253,7 @@ func kvsEntries(t *engine.Table, x *engine.Export, debug bool) ([]KV, error) {
 // budget: pattern rules cannot move to the KeyValueStore.
 func patternOverflow(t *engine.Table, x *engine.Export, size int) error {
 	empty := *x
-	empty.Rules = make([]engine.ExportRule, len(x.Rules))
+	empty.Rules = nil
 	empty.Hosts = map[string]*engine.ExportHost{"": {}}
 	base, err := renderFunction(buildFnTable(&empty, true, false), FunctionOptions{})
 	if err != nil {
@@ -248,7 +267,7 @@ func patternOverflow(t *engine.Table, x *engine.Export, size int) error {
 		}
 		patterns++
 		b, _ := marshalCompact(fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target})
-		total += len(b) + 2*len(r.Parts) + 8 // the rule, its prefix key and index
+		total += len(b) + len(r.Parts[0].Lit) + 8 // the rule, its prefix key and index
 		if total > MaxFunctionSize && over == nil {
 			over = &LimitError{What: "the function's code with the pattern rules up to this one", Size: total, Limit: MaxFunctionSize, Rule: &t.Rules().Rules[i]}
 		}

@@ -32,8 +32,7 @@ func mustRead(name string) string {
 // exact rules are awaited.
 func runtimeJS(async bool) string {
 	s := mustRead("js/runtime.js")
-	s = strings.ReplaceAll(s, "// BEGIN fold (only when matching is case-insensitive)\n", "")
-	s = strings.ReplaceAll(s, "// END fold\n", "")
+	s = markerLine.ReplaceAllString(s, "")
 	if async {
 		s = strings.ReplaceAll(s, "/*async*/", "async")
 		s = strings.ReplaceAll(s, "/*await*/", "await")
@@ -49,7 +48,14 @@ func render(name string, data any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-var foldBlock = regexp.MustCompile(`(?s)// BEGIN fold[^\n]*\n.*?// END fold\n`)
+// Blocks of the runtime that a CloudFront Function can do without, to save
+// bytes: case folding (unless the table is case-insensitive) and the packed
+// tables of bundled Lambda@Edge functions.
+var (
+	foldBlock   = regexp.MustCompile(`(?s)// BEGIN fold[^\n]*\n.*?// END fold\n`)
+	bundleBlock = regexp.MustCompile(`(?s)[ \t]*// BEGIN bundle[^\n]*\n.*?// END bundle\n`)
+	markerLine  = regexp.MustCompile(`(?m)^[ \t]*// (BEGIN|END) (fold|bundle)\b.*\n`)
+)
 
 // functionRuntimeJS is the runtime for a CloudFront Function: wrapped in a
 // closure (so that its names are local), without case folding unless the
@@ -60,6 +66,7 @@ func functionRuntimeJS(async, fold bool) (string, error) {
 	if !fold {
 		s = foldBlock.ReplaceAllString(s, "")
 	}
+	s = bundleBlock.ReplaceAllString(s, "")
 	if async {
 		s = strings.ReplaceAll(s, "/*async*/", "async")
 		s = strings.ReplaceAll(s, "/*await*/", "await")

@@ -147,6 +147,7 @@ function hostTable(x, name) {
   return t;
 }
 
+// BEGIN bundle (only a bundled Lambda@Edge table is packed)
 // unpack reads the packed form of many exact rules (a bundled table): keys
 // and locations as newline-separated strings, which neither can contain,
 // and per entry a number holding status, keep (1024) and hops (from 2048).
@@ -157,6 +158,7 @@ function unpack(p) {
   for (var i = 0; i < keys.length; i++) map.set(keys[i], i);
   return { map: map, locs: locs, meta: p.meta, rules: p.rules || null };
 }
+// END bundle
 
 // loadTable checks a decoded compiled table and prepares it for lookups. It
 // throws when the object is not a table this runtime understands, so that
@@ -241,12 +243,14 @@ function matchPattern(t, ht, d, f, n, caps) {
 
 /*async*/ function exactEntry(t, ht, kind, key) {
   if (t.kvs) return /*await*/ kvsEntry(ht, kind, key);
+  // BEGIN bundle
   if (kind === 'exact' && ht.packed !== null) {
     var p = ht.packed, i = p.map.get(key);
     if (i === undefined) return null;
     var c = p.meta[i];
     return { status: c & 1023, loc: p.locs[i], keep: (c & 1024) !== 0, hops: c >> 11, rule: p.rules !== null ? p.rules[i] : undefined };
   }
+  // END bundle
   var m = ht[kind];
   return m !== null && hasOwn.call(m, key) ? m[key] : null;
 }
@@ -376,8 +380,8 @@ function safeLocation(l) {
 }
 
 // resolve decides what a request gets: null (go on to the site) or
-// {status, location, rule} (location '' for 410; rule is the index of the
-// first rule, when the table carries it).
+// {status, location, rule} (location '' for 410; rule is the index in the
+// file of the first rule, when the table carries it).
 /*async*/ function resolve(t, host, uri, query) {
   var ht = hostOf(t, host), d = canon(toBytes(uri || '')), f = t.ci ? fold(d) : d, caps = [];
   query = toBytes(query || '');
@@ -388,9 +392,9 @@ function safeLocation(l) {
     loc = m.entry.keep && query !== '' ? insertQuery(m.entry.loc, query) : m.entry.loc;
     return safeLocation(loc) ? { status: m.entry.status, location: loc, rule: m.entry.rule } : null;
   }
-  var r = t.rules[m.rule];
-  if (r.status === 410) return { status: 410, location: '', rule: m.rule };
+  var r = t.rules[m.rule], ri = r.index !== undefined ? r.index : m.rule;
+  if (r.status === 410) return { status: 410, location: '', rule: ri };
   loc = /*await*/ follow(t, ht, build(t, r, d, caps, query));
-  if (loc === null) return { status: 410, location: '', rule: m.rule };
-  return safeLocation(loc) ? { status: r.status, location: loc, rule: m.rule } : null;
+  if (loc === null) return { status: 410, location: '', rule: ri };
+  return safeLocation(loc) ? { status: r.status, location: loc, rule: ri } : null;
 }

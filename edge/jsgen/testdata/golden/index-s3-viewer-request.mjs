@@ -400,8 +400,8 @@ function safeLocation(l) {
 }
 
 // resolve decides what a request gets: null (go on to the site) or
-// {status, location, rule} (location '' for 410; rule is the index of the
-// first rule, when the table carries it).
+// {status, location, rule} (location '' for 410; rule is the index in the
+// file of the first rule, when the table carries it).
 /*async*/ function resolve(t, host, uri, query) {
   var ht = hostOf(t, host), d = canon(toBytes(uri || '')), f = t.ci ? fold(d) : d, caps = [];
   query = toBytes(query || '');
@@ -412,11 +412,11 @@ function safeLocation(l) {
     loc = m.entry.keep && query !== '' ? insertQuery(m.entry.loc, query) : m.entry.loc;
     return safeLocation(loc) ? { status: m.entry.status, location: loc, rule: m.entry.rule } : null;
   }
-  var r = t.rules[m.rule];
-  if (r.status === 410) return { status: 410, location: '', rule: m.rule };
+  var r = t.rules[m.rule], ri = r.index !== undefined ? r.index : m.rule;
+  if (r.status === 410) return { status: 410, location: '', rule: ri };
   loc = /*await*/ follow(t, ht, build(t, r, d, caps, query));
-  if (loc === null) return { status: 410, location: '', rule: m.rule };
-  return safeLocation(loc) ? { status: r.status, location: loc, rule: m.rule } : null;
+  if (loc === null) return { status: 410, location: '', rule: ri };
+  return safeLocation(loc) ? { status: r.status, location: loc, rule: ri } : null;
 }
 
 // Reading the compiled table from S3: once per container, then a
