@@ -142,7 +142,7 @@ func runSimulate(ctx context.Context, env *Env, args []string) int {
 	if *runtime == "go" {
 		result, err = simulateGo(table, policy, lambdaEv, fnEv)
 	} else {
-		result, err = simulateNode(ctx, table, policy, *useKVS, lambdaEv, fnEv)
+		result, err = simulateNode(ctx, env, table, policy, *useKVS, lambdaEv, fnEv)
 	}
 	if err != nil {
 		if errors.Is(err, jsgen.ErrNoNode) {
@@ -215,7 +215,7 @@ func simulateGo(t *engine.Table, p edge.HeaderPolicy, lev *edge.LambdaEvent, fev
 	return h.Function(fev)
 }
 
-func simulateNode(ctx context.Context, t *engine.Table, p edge.HeaderPolicy, useKVS bool, lev *edge.LambdaEvent, fev *edge.FunctionEvent) (any, error) {
+func simulateNode(ctx context.Context, env *Env, t *engine.Table, p edge.HeaderPolicy, useKVS bool, lev *edge.LambdaEvent, fev *edge.FunctionEvent) (any, error) {
 	var n *jsgen.Node
 	var ev any
 	if lev != nil {
@@ -239,7 +239,7 @@ func simulateNode(ctx context.Context, t *engine.Table, p edge.HeaderPolicy, use
 	}
 	out, err := n.Run([]any{ev})
 	if logs := n.Stderr(); logs != "" {
-		fmt.Fprint(os.Stderr, logs)
+		fmt.Fprint(env.Stderr, logs) // what the function logged, as CloudWatch would show it
 	}
 	n.Close()
 	if err != nil {
