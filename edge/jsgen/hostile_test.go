@@ -48,6 +48,7 @@ func hostileRequests(t *testing.T, n int) []request {
 			reqs = append(reqs, request{args[0], args[1], args[2]})
 		}
 	}
+	t.Logf("%d requests from the fuzz corpus", len(reqs))
 	r := rand.New(rand.NewPCG(7, 7))
 	for len(reqs) < n {
 		var b strings.Builder
