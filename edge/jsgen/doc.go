@@ -17,7 +17,10 @@
 //   - [LambdaEdgeZip] with [S3Source]: the same function reading the table
 //     from S3 (the object that deploy uploads, produced by [TableJSON]),
 //     once per container and then with a conditional GET at most every
-//     refresh interval, keeping the last good table when S3 fails.
+//     refresh interval, keeping the last good table when S3 fails (and,
+//     with S3Source.Fallback, bundling the table for a cold start while S3
+//     is down). Requests to S3 are signed (SigV4) with the credentials of
+//     the function's execution role.
 //   - [CloudFrontFunction]: a cloudfront-js-2.0 viewer-request function of at
 //     most 10 KB, with the table embedded when it fits, otherwise with exact
 //     rules in a KeyValueStore (the KVs returned, written by [KVSFile]) and
@@ -26,5 +29,8 @@
 //     is not used.
 //
 // Every size limit CloudFront enforces is checked here, and a rule that
-// cannot fit is named in a [*LimitError].
+// cannot fit is named in a [*LimitError]. [StartLambda] and
+// [StartFunction] run the generated code in Node.js, for `signpost
+// simulate --runtime node` and the tests; the DebugHeader options add
+// X-Signpost-Rule, the index of the rule that answered.
 package jsgen

@@ -28,7 +28,10 @@ func exampleTable(t *testing.T, opts engine.Options) *engine.Table {
 }
 
 var (
-	forbidden = regexp.MustCompile(`\brequire\s*\(|\beval\s*\(|\bFunction\s*\(|\bimport\s*\(|\bprocess\.|\bsetTimeout\b|\bXMLHttpRequest\b|\bfetch\s*\(`)
+	// What cloudfront-js-2.0 lacks or forbids: require, eval and Function,
+	// dynamic import, Node.js and browser globals, and syntax newer than
+	// the runtime (optional chaining, nullish coalescing, classes).
+	forbidden = regexp.MustCompile(`\brequire\s*\(|\beval\s*\(|\bFunction\s*\(|\bimport\s*\(|\bprocess\.|\bsetTimeout\b|\bXMLHttpRequest\b|\bfetch\s*\(|\?\.[A-Za-z_$]|\?\?|\bclass\s`)
 	importRE  = regexp.MustCompile(`(?m)^\s*import\b.*$`)
 )
 
