@@ -45,9 +45,7 @@ Flags:
 `
 
 func runBuild(ctx context.Context, env *Env, args []string) int {
-	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, buildUsage); fs.PrintDefaults() }
+	fs := newFlagSet("build")
 	target := fs.String("target", "", "`lambda-edge` or cloudfront-function")
 	rulesPath := fs.String("rules", "redirects.json", "the rules `file`")
 	out := fs.String("out", "dist", "the `directory` to write to")
@@ -66,12 +64,9 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 	jsonOut := fs.Bool("json", false, "print what was written as JSON")
 	var hf headerFlags
 	hf.register(fs)
-	pos, err := parseInterleaved(fs, args)
+	pos, err := parseArgs(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+		return flagError(env, "build", buildUsage, fs, err)
 	}
 	usageErr := func(msg, hint string) int {
 		fmt.Fprintf(env.Stderr, "signpost: error: %s\n", msg)
@@ -204,14 +199,19 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 func loadForBuild(env *Env, path string, caseInsensitive bool) *engine.Table {
 	c := signpost.Load(path, engine.Options{CaseInsensitive: caseInsensitive})
 	if c.Table == nil {
-		for _, d := range c.Diagnostics {
+		errs := c.Diagnostics.Errors()
+		for _, d := range errs {
 			fmt.Fprintln(env.Stderr, d.String())
+			if d.Code == "read" {
+				fmt.Fprintln(env.Stderr, "hint: give the rules file with --rules FILE")
+				return nil
+			}
 		}
-		fmt.Fprintf(env.Stderr, "signpost: error: %s has errors: nothing was built\n", path)
+		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was built\n", path, plural(len(errs), "error"))
 		return nil
 	}
-	if n := len(c.Diagnostics); n > 0 {
-		fmt.Fprintf(env.Stderr, "signpost: %s has %d warning(s); run 'signpost check %s' to see them\n", path, n, path)
+	if n := len(c.Diagnostics) - len(c.Diagnostics.Errors()); n > 0 {
+		fmt.Fprintf(env.Stderr, "%s: %s (run 'signpost check %s' to see them)\n", path, plural(n, "warning"), path)
 	}
 	return c.Table
 }

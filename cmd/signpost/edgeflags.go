@@ -9,27 +9,6 @@ import (
 	"github.com/signposthq/signpost/edge"
 )
 
-// parseInterleaved parses flags that may come before or after positional
-// arguments (signpost simulate EVENT.json --runtime node) and returns the
-// positional ones. "--" ends the flags.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
 // headerFlags are the security-header flags of build and simulate.
 type headerFlags struct {
 	maxAge            int

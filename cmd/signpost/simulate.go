@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -39,9 +38,7 @@ Flags:
 `
 
 func runSimulate(ctx context.Context, env *Env, args []string) int {
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, simulateUsage); fs.PrintDefaults() }
+	fs := newFlagSet("simulate")
 	rulesPath := fs.String("rules", "redirects.json", "the rules `file`")
 	target := fs.String("target", "lambda-edge", "`lambda-edge` or cloudfront-function (with --url)")
 	trigger := fs.String("trigger", "", "lambda-edge: `origin-response` (default) or viewer-request")
@@ -53,12 +50,9 @@ func runSimulate(ctx context.Context, env *Env, args []string) int {
 	caseInsensitive := fs.Bool("case-insensitive", false, "match paths without regard to case")
 	var hf headerFlags
 	hf.register(fs)
-	pos, err := parseInterleaved(fs, args)
+	pos, err := parseArgs(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+		return flagError(env, "simulate", simulateUsage, fs, err)
 	}
 	fail := func(code int, msg, hint string) int {
 		fmt.Fprintf(env.Stderr, "signpost: error: %s\n", msg)
