@@ -29,11 +29,12 @@
 //
 // A 410 rule answers 410 Gone without location in both triggers.
 //
-// # Hosts
+// # What the origin-response trigger sees
 //
+// At origin-response the request is the one CloudFront sent to the origin.
 // Host-qualified rules (https://old.example.com/pricing) match the request's
-// Host header. In the origin-response trigger CloudFront shows the Host sent
-// to the origin, which for an S3 origin is the bucket's name, so sites with
-// host-qualified rules should use the viewer-request trigger or a CloudFront
-// Function.
+// Host header, which there is the origin's (for an S3 origin, the bucket's
+// name), so sites with host-qualified rules should use the viewer-request
+// trigger or a CloudFront Function. The query string is there only when
+// the cache policy puts query strings in the cache key.
 package edge
