@@ -134,7 +134,7 @@ func TestS3Source(t *testing.T) {
 		return b
 	}
 	const key = "config/site rules.json" // a space: the key is encoded when signed
-	const refresh = 200 * time.Millisecond
+	const refresh = 500 * time.Millisecond
 	src := &jsgen.S3Source{Bucket: "site", Key: key, Region: "us-east-1", Endpoint: s3.srv.URL, Refresh: refresh, Timeout: time.Second}
 	z, err := jsgen.LambdaEdgeZip(nil, jsgen.LambdaOptions{Trigger: edge.ViewerRequest, Source: src})
 	if err != nil {

@@ -476,7 +476,6 @@ const source = { table: null, etag: '', checked: 0, pending: null, failures: 0 }
 // a valid new object. It never throws: a failure is logged and the last good
 // table stays.
 async function fetchTable(src) {
-  const now = Date.now();
   try {
     const req = s3Request(src, source.table ? source.etag : '');
     const res = await fetch(req.url, { headers: req.headers, signal: AbortSignal.timeout(src.timeoutMs) });
@@ -497,7 +496,9 @@ async function fetchTable(src) {
     console.error('signpost: reading s3://' + src.bucket + '/' + src.key + ' failed' +
       (source.table ? ', keeping the last good rules: ' : ', no rules yet: ') + (e && e.message ? e.message : e));
   }
-  source.checked = now;
+  // The interval counts from the answer, so a slow S3 is not asked again
+  // at once.
+  source.checked = Date.now();
 }
 
 // currentTable returns the table to answer with, first checking S3 when the
