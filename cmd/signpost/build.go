@@ -35,6 +35,10 @@ Writes a deployable edge function that applies the rules at CloudFront.
                        viewer-request), the rules embedded when they fit in
                        10 KB, otherwise DIR/NAME-kvs.json for a KeyValueStore
 
+Exit status: 0 when the files are written, 1 when the rules have errors or
+do not fit CloudFront's limits (the message names the limit and the rule), 2
+for usage errors, 3 when the files cannot be written.
+
 Examples:
   signpost build --target lambda-edge --out dist
   signpost build --target lambda-edge --trigger viewer-request --rules site/redirects.json
@@ -104,6 +108,12 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 			src, err := jsgen.ParseS3URL(*rulesFrom)
 			if err != nil {
 				return usageErr("--rules-from: "+err.Error(), "")
+			}
+			if *refresh < time.Second {
+				return usageErr(fmt.Sprintf("--refresh %v is under a second", *refresh), "each container asks S3 at most this often; 60s is the default")
+			}
+			if *s3Timeout <= 0 {
+				return usageErr(fmt.Sprintf("--s3-timeout %v must be positive", *s3Timeout), "")
 			}
 			src.Region, src.Endpoint, src.Refresh, src.Timeout, src.Fallback = *region, *endpoint, *refresh, *s3Timeout, *fallback
 			opts.Source = src

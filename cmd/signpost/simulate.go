@@ -28,6 +28,10 @@ Lambda@Edge event ({"Records":[{"cf":...}]}) or a CloudFront Functions event
 builds the event for you. By default the Go reference handler answers;
 --runtime node runs the generated JavaScript in Node.js instead.
 
+Exit status: 0 when the function answered, 1 when the rules have errors or
+the generated code failed, 2 for usage errors (a bad event), 3 when Node.js
+is missing for --runtime node.
+
 Examples:
   signpost simulate --url '/jobs?a=1'
   signpost simulate --url https://old.example.com/pricing --trigger viewer-request
