@@ -111,7 +111,7 @@ func (d *Deployer) kvsSync(ctx context.Context, want map[string]string) (undo fu
 		return func(context.Context) error { return nil }, nil
 	}
 	applied := 0
-	err = d.step(fmt.Sprintf("update the KeyValueStore (%d puts, %d deletes)", diff.Puts, diff.Deletes), func() (string, error) {
+	err = d.step(fmt.Sprintf("update the KeyValueStore (%s, %s)", count(diff.Puts, "put"), count(diff.Deletes, "delete")), func() (string, error) {
 		for start := 0; start < len(diff.ops); start += kvsBatch {
 			end := min(start+kvsBatch, len(diff.ops))
 			next, err := d.updateKeys(ctx, etag, diff.ops[start:end])
@@ -120,7 +120,7 @@ func (d *Deployer) kvsSync(ctx context.Context, want map[string]string) (undo fu
 			}
 			etag, applied = next, end
 		}
-		return fmt.Sprintf("%d batches", (len(diff.ops)+kvsBatch-1)/kvsBatch), nil
+		return count((len(diff.ops)+kvsBatch-1)/kvsBatch, "batch"), nil
 	})
 	undo = func(ctx context.Context) error {
 		if applied == 0 {

@@ -45,10 +45,13 @@ override the endpoints (S3 then uses path-style addressing).
 Examples:
   signpost deploy --mode s3 --bucket site-config --key redirects.json --distribution E2EXAMPLE --plan
   signpost deploy --mode s3 --bucket site-config --key redirects.json --distribution E2EXAMPLE --wait
-  signpost deploy --mode lambda-edge --function site-redirects --zip dist/site-redirects.zip \
+  signpost deploy --mode lambda-edge --function site-redirects \
       --bucket site-config --key redirects.json --distribution E2EXAMPLE --wait
   signpost deploy --mode cloudfront-function --function site-redirects --kvs-arn ARN \
-      --code dist/site-redirects.js --kvs dist/site-redirects-kvs.json --bucket site-config --key redirects.json
+      --bucket site-config --key redirects.json
+
+The edge modes build the function from the checked rules, as 'signpost build'
+does, with the same header flags (--hsts-max-age, --header, ...).
 
 Exit status: 0 deployed, up to date, or planned; 1 the rules have errors, or
 the deploy was refused (a mass delete, a failed function test); 2 usage;
@@ -66,6 +69,7 @@ type deployFlags struct {
 	plan, wait, jsonOut, breakLock bool
 	queryVariants, allowMassDelete bool
 	zip, code, kvsFile             string
+	headers                        headerFlags
 	timeout, poll                  time.Duration
 }
 
@@ -99,9 +103,10 @@ func newDeployFlags(name string) *deployFlags {
 	fs.DurationVar(&f.poll, "poll-interval", 5*time.Second, "pause between status checks while waiting")
 	fs.BoolVar(&f.breakLock, "break-lock", false, "take over the lock of a deploy that died")
 	fs.BoolVar(&f.jsonOut, "json", false, "print the plan or the result as JSON on standard output")
-	fs.StringVar(&f.zip, "zip", "", "lambda-edge: the function's zip (from 'signpost build --target lambda-edge')")
-	fs.StringVar(&f.code, "code", "", "cloudfront-function: the function's code (from 'signpost build --target cloudfront-function')")
-	fs.StringVar(&f.kvsFile, "kvs", "", "cloudfront-function: the KeyValueStore import file")
+	fs.StringVar(&f.zip, "zip", "", "lambda-edge: deploy this zip instead of building one from the rules")
+	fs.StringVar(&f.code, "code", "", "cloudfront-function: deploy this code instead of building it from the rules")
+	fs.StringVar(&f.kvsFile, "kvs", "", "cloudfront-function, with --code: the KeyValueStore import file built with it")
+	f.headers.register(fs)
 	return f
 }
 
@@ -192,10 +197,10 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was deployed\n", rulesPath, plural(len(compiled.Diagnostics.Errors()), "error"))
 		return exitProblems
 	}
-	art, err := deployArtifacts(t.Mode, compiled, f)
+	art, err := deployArtifacts(t, compiled, f)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "signpost: error: %v\n", err)
-		return exitUsage
+		return exitProblems
 	}
 	d, err := f.deployer(ctx, env, t)
 	if err != nil {

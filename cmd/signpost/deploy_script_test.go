@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -28,12 +29,14 @@ import (
 //	invalidations           print each invalidation: DIST PATH...
 //	association DIST EVENT  print the Lambda ARN a distribution's trigger points at
 //	kvs                     print the KeyValueStore as key=value lines
+//	lambdazip               list the files of the last published Lambda version
 func TestDeployScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: filepath.Join("testdata", "deploy"),
 		Setup: func(e *testscript.Env) error {
 			w := awsfake.Start(t)
 			w.CloudFront.AddFunction("redirects", awsfake.BehaveAsRules)
+			w.CloudFront.AddFunction("redirects-js", w.BehaveInNode())
 			for k, v := range w.Env {
 				e.Setenv(k, v)
 			}
@@ -81,6 +84,15 @@ func TestDeployScripts(t *testing.T) {
 			"association": func(ts *testscript.TestScript, neg bool, args []string) {
 				w := ts.Value("world").(*awsfake.World)
 				fmt.Fprintln(ts.Stdout(), w.CloudFront.Association(args[0], args[1]))
+			},
+			"lambdazip": func(ts *testscript.TestScript, neg bool, args []string) {
+				w := ts.Value("world").(*awsfake.World)
+				v := w.Lambda.Versions[len(w.Lambda.Versions)-1]
+				zr, err := zip.NewReader(bytes.NewReader(v), int64(len(v)))
+				ts.Check(err)
+				for _, f := range zr.File {
+					fmt.Fprintln(ts.Stdout(), f.Name)
+				}
 			},
 			"kvs": func(ts *testscript.TestScript, neg bool, args []string) {
 				w := ts.Value("world").(*awsfake.World)

@@ -107,9 +107,8 @@ type Function struct {
 	Dev, Live []byte // the code of each stage
 	etag      int
 	Config    string // FunctionConfig XML
-	// behave answers a viewer-request event for the given code, as the
-	// function would; nil output means the request passes through.
-	behave func(code []byte, uri, host, query string) (status int, location string, errMsg string)
+	// behave runs the code on a viewer-request event, as TestFunction does.
+	behave Behaviour
 	Tests  int
 }
 
@@ -287,7 +286,13 @@ func (f *CloudFront) distConfig(w http.ResponseWriter, r *http.Request, id strin
 	}
 }
 
-func (f *CloudFront) AddFunction(name string, behave func(code []byte, uri, host, query string) (int, string, string)) {
+// Behaviour runs a CloudFront Function's code on an event (the JSON that
+// TestFunction receives) and returns its FunctionOutput, {"request": ...}
+// or {"response": ...}, or the error message the function failed with.
+type Behaviour func(code, event []byte) (output []byte, errMsg string)
+
+// AddFunction adds a function whose TestFunction answers with behave.
+func (f *CloudFront) AddFunction(name string, behave Behaviour) {
 	f.Functions[name] = &Function{Dev: []byte("function handler(e) { return e.request }"), etag: 1, behave: behave,
 		Config: `<Comment>redirects</Comment><Runtime>cloudfront-js-2.0</Runtime>`}
 	f.Functions[name].Live = f.Functions[name].Dev
@@ -363,11 +368,6 @@ func (f *CloudFront) function(w http.ResponseWriter, r *http.Request, parts []st
 		var ev struct {
 			Version string
 			Context struct{ EventType string }
-			Request struct {
-				URI         string                            `json:"uri"`
-				Headers     map[string]map[string]string      `json:"headers"`
-				Querystring map[string]struct{ Value string } `json:"querystring"`
-			}
 		}
 		if err := json.Unmarshal(raw, &ev); err != nil || ev.Version != "1.0" || ev.Context.EventType != "viewer-request" {
 			xmlError(w, 400, "TestFunctionFailed", "the event object is not a viewer-request event")
@@ -377,19 +377,13 @@ func (f *CloudFront) function(w http.ResponseWriter, r *http.Request, parts []st
 		if req.Stage == "LIVE" {
 			code = fn.Live
 		}
-		q := url.Values{}
-		for k, v := range ev.Request.Querystring {
-			q.Set(k, v.Value)
-		}
-		status, loc, errMsg := fn.behave(code, ev.Request.URI, ev.Request.Headers["host"]["value"], q.Encode())
+		f.mu.Unlock() // the function may take a while, and read the KVS
+		out, errMsg := fn.behave(code, raw)
+		f.mu.Lock()
 		fn.Tests++
-		out := `{"request":{"uri":` + strconv.Quote(ev.Request.URI) + `}}`
-		if status != 0 {
-			out = fmt.Sprintf(`{"response":{"statusCode":%d,"headers":{"location":{"value":%q}}}}`, status, loc)
-		}
 		var esc strings.Builder
-		xml.EscapeText(&esc, []byte(out))
-		fmt.Fprintf(w, `<?xml version="1.0"?><TestResult%s><FunctionSummary>%s</FunctionSummary><ComputeUtilization>14</ComputeUtilization><FunctionErrorMessage>%s</FunctionErrorMessage><FunctionOutput>%s</FunctionOutput></TestResult>`, ns, f.functionSummary(name, req.Stage), errMsg, esc.String())
+		xml.EscapeText(&esc, out)
+		fmt.Fprintf(w, `<?xml version="1.0"?><TestResult%s><FunctionSummary>%s</FunctionSummary><ComputeUtilization>14</ComputeUtilization><FunctionErrorMessage>%s</FunctionErrorMessage><FunctionOutput>%s</FunctionOutput></TestResult>`, ns, f.functionSummary(name, req.Stage), xmlText(errMsg), esc.String())
 	case len(parts) == 3 && parts[2] == "publish" && r.Method == "POST":
 		if !ifMatch() {
 			return
@@ -636,4 +630,10 @@ func sortedKeys(m map[string]string) []string {
 func sha256Hex(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
+}
+
+func xmlText(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
 }

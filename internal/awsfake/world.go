@@ -1,15 +1,20 @@
 package awsfake
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/signposthq/signpost"
+	"github.com/signposthq/signpost/edge/jsgen"
 	"github.com/signposthq/signpost/engine"
 )
 
@@ -80,14 +85,61 @@ func Start(t testing.TB) *World {
 // built from a rules file would, when the "code" it was given is the rules
 // text itself: tests of the deploy flow then need no JavaScript runtime,
 // and code that disagrees with the rules is simply other rules.
-func BehaveAsRules(code []byte, uri, host, query string) (status int, location, errMsg string) {
+func BehaveAsRules(code, event []byte) ([]byte, string) {
+	var ev struct {
+		Request struct {
+			URI         string                            `json:"uri"`
+			Headers     map[string]map[string]string      `json:"headers"`
+			Querystring map[string]struct{ Value string } `json:"querystring"`
+		} `json:"request"`
+	}
+	if err := json.Unmarshal(event, &ev); err != nil {
+		return nil, "the event is not JSON"
+	}
 	c := signpost.Compile("function.js", code, engine.Options{})
 	if c.Table == nil {
-		return 0, "", "SyntaxError: the function does not compile"
+		return nil, "SyntaxError: the function does not compile"
 	}
-	d := c.Table.Resolve(host, uri, query)
+	q := url.Values{}
+	for k, v := range ev.Request.Querystring {
+		q.Set(k, v.Value)
+	}
+	d := c.Table.Resolve(ev.Request.Headers["host"]["value"], ev.Request.URI, q.Encode())
 	if !d.Match {
-		return 0, "", ""
+		return []byte(`{"request":{"uri":` + strconv.Quote(ev.Request.URI) + `}}`), ""
 	}
-	return d.Status, d.Location, ""
+	return fmt.Appendf(nil, `{"response":{"statusCode":%d,"headers":{"location":{"value":%q}}}}`, d.Status, d.Location), ""
+}
+
+// BehaveInNode runs the function's code for real, in Node.js with
+// CloudFront's function runtime as edge/jsgen models it, reading the
+// entries the KeyValueStore stand-in holds at the time of the test.
+func (w *World) BehaveInNode() Behaviour {
+	return func(code, event []byte) ([]byte, string) {
+		w.KVS.mu.Lock()
+		var kvs []jsgen.KV
+		for _, k := range sortedKeys(w.KVS.Items) {
+			kvs = append(kvs, jsgen.KV{Key: k, Value: w.KVS.Items[k]})
+		}
+		w.KVS.mu.Unlock()
+		n, err := jsgen.StartFunction(context.Background(), code, kvs)
+		if err != nil {
+			return nil, err.Error()
+		}
+		defer n.Close()
+		out, err := n.Run([]any{json.RawMessage(event)})
+		if err != nil {
+			return nil, err.Error()
+		}
+		var probe struct {
+			StatusCode *int `json:"statusCode"`
+		}
+		if err := json.Unmarshal(out[0], &probe); err != nil {
+			return nil, "the function returned " + string(out[0])
+		}
+		if probe.StatusCode != nil {
+			return fmt.Appendf(nil, `{"response":%s}`, out[0]), ""
+		}
+		return fmt.Appendf(nil, `{"request":%s}`, out[0]), ""
+	}
 }
