@@ -77,7 +77,7 @@ func TestDeployScripts(t *testing.T) {
 			},
 			"invalidations": func(ts *testscript.TestScript, neg bool, args []string) {
 				w := ts.Value("world").(*awsfake.World)
-				for _, inv := range w.CloudFront.Invalidations {
+				for _, inv := range w.CloudFront.InvalidationList() {
 					fmt.Fprintln(ts.Stdout(), inv.Distribution, strings.Join(inv.Paths, " "))
 				}
 			},
@@ -87,7 +87,7 @@ func TestDeployScripts(t *testing.T) {
 			},
 			"lambdazip": func(ts *testscript.TestScript, neg bool, args []string) {
 				w := ts.Value("world").(*awsfake.World)
-				v := w.Lambda.Versions[len(w.Lambda.Versions)-1]
+				v := w.Lambda.LastVersion()
 				zr, err := zip.NewReader(bytes.NewReader(v), int64(len(v)))
 				ts.Check(err)
 				for _, f := range zr.File {
@@ -97,7 +97,7 @@ func TestDeployScripts(t *testing.T) {
 			"kvs": func(ts *testscript.TestScript, neg bool, args []string) {
 				w := ts.Value("world").(*awsfake.World)
 				var lines []string
-				for k, v := range w.KVS.Items {
+				for k, v := range w.KVS.Entries() {
 					lines = append(lines, k+"="+v)
 				}
 				sort.Strings(lines)

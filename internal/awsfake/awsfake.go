@@ -127,6 +127,8 @@ const initialDistConfig = `<?xml version="1.0" encoding="UTF-8"?>
 	`</DistributionConfig>`
 
 func (f *CloudFront) AddDistribution(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.Dists[id] = &Distribution{Config: []byte(initialDistConfig), etag: 1, status: "Deployed"}
 }
 
@@ -293,6 +295,8 @@ type Behaviour func(code, event []byte) (output []byte, errMsg string)
 
 // AddFunction adds a function whose TestFunction answers with behave.
 func (f *CloudFront) AddFunction(name string, behave Behaviour) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.Functions[name] = &Function{Dev: []byte("function handler(e) { return e.request }"), etag: 1, behave: behave,
 		Config: `<Comment>redirects</Comment><Runtime>cloudfront-js-2.0</Runtime>`}
 	f.Functions[name].Live = f.Functions[name].Dev
@@ -636,4 +640,29 @@ func xmlText(s string) string {
 	var b strings.Builder
 	xml.EscapeText(&b, []byte(s))
 	return b.String()
+}
+
+// InvalidationList returns the invalidations received so far.
+func (f *CloudFront) InvalidationList() []Invalidation {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Invalidation(nil), f.Invalidations...)
+}
+
+// LastVersion returns the code of the last published version.
+func (f *Lambda) LastVersion() []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.Versions[len(f.Versions)-1]
+}
+
+// Entries returns a copy of the store's keys and values.
+func (f *KVS) Entries() map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]string, len(f.Items))
+	for k, v := range f.Items {
+		out[k] = v
+	}
+	return out
 }
