@@ -86,6 +86,25 @@ func TestLambdaEdgeBadZipChangesNothing(t *testing.T) {
 	}
 }
 
+// The published version fails to become Active: no distribution points at
+// it and no release is recorded.
+func TestLambdaEdgeFailedVersionChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.lambda.FailVersions = true
+	d := w.deployer(Target{Mode: ModeLambdaEdge, Function: "redirects", Distributions: []string{"E1EXAMPLE"}})
+	p, _ := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "zip-1"))
+	if _, err := d.Apply(ctx, p); err == nil || !strings.Contains(err.Error(), "version 2 of redirects failed") {
+		t.Fatalf("want the version's failure, got %v", err)
+	}
+	if got := w.cf.Association("E1EXAMPLE", "origin-response"); got != lambdaARN+":1" || w.cf.Dists["E1EXAMPLE"].Updates != 0 {
+		t.Fatalf("the distribution changed: %q", got)
+	}
+	if p2, err := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "zip-1")); err != nil || p2.Current != nil || p2.Locked != nil {
+		t.Fatalf("a release or a lock was left: %+v %v", p2, err)
+	}
+}
+
 // The second distribution was changed by someone else since it was read:
 // the first is pointed back at the version it had, and no release is
 // recorded, so nothing disagrees with the record.

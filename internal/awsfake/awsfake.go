@@ -415,6 +415,8 @@ type Lambda struct {
 	updating  int // configuration polls left before LastUpdateStatus Successful
 	pending   map[string]int
 	RejectZip bool
+	// FailVersions makes published versions end Failed instead of Active.
+	FailVersions bool
 }
 
 // NewLambda returns a function called name whose version 1 exists.
@@ -441,6 +443,8 @@ func (f *Lambda) config(version string) map[string]any {
 		c["Version"], c["FunctionArn"], c["State"] = version, f.arn()+":"+version, "Active"
 		if f.pending[version] > 0 {
 			c["State"] = "Pending"
+		} else if f.FailVersions {
+			c["State"], c["StateReason"] = "Failed", "the function's role cannot be assumed by edgelambda.amazonaws.com"
 		}
 	}
 	return c
