@@ -126,6 +126,30 @@ func (f *deployFlags) settings(getenv func(string) string) error {
 		return err
 	}
 	f.cfg = file.Over(env).Over(f.cfg)
+	return f.headerSettings()
+}
+
+// headerSettings applies the file's security headers where no flag set
+// them, so that CI builds the same edge code as the person who wrote the
+// file.
+func (f *deployFlags) headerSettings() error {
+	file := f.cfg
+	set := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	h := &f.headers
+	if !set["hsts-max-age"] && file.HSTSMaxAge != 0 {
+		h.maxAge = file.HSTSMaxAge
+	}
+	h.includeSubDomains = h.includeSubDomains || file.HSTSIncludeSubDomains
+	h.preload = h.preload || file.HSTSPreload
+	h.noHSTS = h.noHSTS || file.NoHSTS
+	if !set["header"] {
+		for _, v := range file.Headers {
+			if err := h.extra.Set(v); err != nil {
+				return fmt.Errorf("signpost.toml: headers: %v", err)
+			}
+		}
+	}
 	return nil
 }
 

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/signposthq/signpost"
 	"github.com/signposthq/signpost/deploy"
+	"github.com/signposthq/signpost/engine"
 )
 
 func TestProgress(t *testing.T) {
@@ -77,5 +81,46 @@ func TestDeployFailureExitCodes(t *testing.T) {
 		if code != tc.code || !strings.HasPrefix(stderr.String(), "signpost: error: ") || !strings.Contains(stderr.String(), tc.hint) {
 			t.Errorf("%v: exit %d, stderr %q", tc.err, code, stderr.String())
 		}
+	}
+}
+
+// The security headers in signpost.toml build the same edge code as the
+// flags, and a flag wins over the file.
+func TestDeployHeadersFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	toml := filepath.Join(dir, "signpost.toml")
+	os.WriteFile(toml, []byte("[deploy]\nhsts_max_age = 300\nheaders = [\"X-Frame-Options: DENY\"]\n"), 0o644)
+	empty := filepath.Join(dir, "empty.toml")
+	os.WriteFile(empty, nil, 0o644)
+	rules := filepath.Join(dir, "redirects.json")
+	os.WriteFile(rules, []byte(`{"/a": {"to": "/b"}}`), 0o644)
+	c := signpost.Load(rules, engine.Options{})
+	build := func(args ...string) []byte {
+		t.Helper()
+		f := newDeployFlags("deploy")
+		if _, err := parseArgs(f.fs, args); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.settings(func(string) string { return "" }); err != nil {
+			t.Fatal(err)
+		}
+		art, err := deployArtifacts(deploy.Target{Mode: deploy.ModeLambdaEdge}, c, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return art.LambdaZip
+	}
+	fromFile := build("--config", toml)
+	fromFlags := build("--config", empty, "--hsts-max-age", "300", "--header", "X-Frame-Options: DENY")
+	defaults := build("--config", empty)
+	overridden := build("--config", toml, "--hsts-max-age", "63072000", "--header", "X-Frame-Options: DENY")
+	if !bytes.Equal(fromFile, fromFlags) {
+		t.Error("signpost.toml's headers build other code than the same flags")
+	}
+	if bytes.Equal(fromFile, defaults) {
+		t.Error("signpost.toml's headers changed nothing")
+	}
+	if bytes.Equal(overridden, fromFile) || bytes.Equal(overridden, defaults) {
+		t.Error("--hsts-max-age did not win over the file")
 	}
 }

@@ -18,6 +18,11 @@
 //	max_invalidation_paths = 500
 //	max_delete_share = 0.5
 //	case_insensitive = false         # match paths regardless of case, as check --case-insensitive
+//	hsts_max_age = 63072000          # the edge code's security headers, as build's flags
+//	hsts_include_subdomains = false
+//	hsts_preload = false
+//	no_hsts = false
+//	headers = ["X-Content-Type-Options: nosniff"]
 //
 // Each key has an environment variable: SIGNPOST_MODE, SIGNPOST_RULES,
 // SIGNPOST_BUCKET, SIGNPOST_KEY, SIGNPOST_REGION, SIGNPOST_DISTRIBUTIONS
@@ -56,6 +61,14 @@ type Deploy struct {
 	MaxInvalidationPaths int      `toml:"max_invalidation_paths"`
 	MaxDeleteShare       float64  `toml:"max_delete_share"`
 	CaseInsensitive      bool     `toml:"case_insensitive"`
+
+	// The security headers the edge code adds (modes lambda-edge and
+	// cloudfront-function), as build's --hsts-* and --header flags.
+	HSTSMaxAge            int      `toml:"hsts_max_age"`
+	HSTSIncludeSubDomains bool     `toml:"hsts_include_subdomains"`
+	HSTSPreload           bool     `toml:"hsts_preload"`
+	NoHSTS                bool     `toml:"no_hsts"`
+	Headers               []string `toml:"headers"`
 }
 
 type file struct {
@@ -152,6 +165,15 @@ func (d Deploy) Over(o Deploy) Deploy {
 		d.MaxDeleteShare = o.MaxDeleteShare
 	}
 	d.CaseInsensitive = d.CaseInsensitive || o.CaseInsensitive
+	if o.HSTSMaxAge != 0 {
+		d.HSTSMaxAge = o.HSTSMaxAge
+	}
+	d.HSTSIncludeSubDomains = d.HSTSIncludeSubDomains || o.HSTSIncludeSubDomains
+	d.HSTSPreload = d.HSTSPreload || o.HSTSPreload
+	d.NoHSTS = d.NoHSTS || o.NoHSTS
+	if len(o.Headers) > 0 {
+		d.Headers = o.Headers
+	}
 	return d
 }
 
