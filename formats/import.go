@@ -1,0 +1,143 @@
+package formats
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/signposthq/signpost/rules"
+)
+
+// Imported is what an importer carried over.
+type Imported struct {
+	// Set holds the rules in the order of the source. Set.File is the
+	// source's name and each rule's KeyPos.Line the line it came from.
+	Set *rules.Set
+	// Comments are written above a rule in the redirects.json, by rule
+	// index: the source's own comments, where it has them.
+	Comments map[int][]string
+	// Header is written at the top of the redirects.json.
+	Header []string
+	// Dropped lists what could not be carried over, in source order.
+	Dropped []Dropped
+	// Notices are remarks about the whole import that are not a lost rule
+	// (for example that Netlify's shadowing does not apply).
+	Notices []string
+}
+
+// Dropped is a source line that could not be carried over.
+type Dropped struct {
+	File string
+	Line int // 0 when the source has no lines (a file of its own)
+	// Source is the rule's source as written, when there is one.
+	Source string
+	Reason string
+}
+
+func (d Dropped) String() string {
+	where := d.File
+	if d.Line > 0 {
+		where = fmt.Sprintf("%s:%d", d.File, d.Line)
+	}
+	if d.Source == "" {
+		return fmt.Sprintf("%s: dropped: %s", where, d.Reason)
+	}
+	return fmt.Sprintf("%s: dropped %q: %s", where, d.Source, d.Reason)
+}
+
+func newImported(file string) *Imported {
+	return &Imported{Set: &rules.Set{File: file}, Comments: map[int][]string{}}
+}
+
+// add appends a rule that came from line of the source.
+func (imp *Imported) add(r rules.Rule, line int, comments []string) {
+	r.Index = len(imp.Set.Rules)
+	r.KeyPos = rules.Pos{Line: line, Col: 1}
+	if r.Status == 0 {
+		r.Status = rules.DefaultStatus
+	}
+	if len(comments) > 0 {
+		imp.Comments[r.Index] = comments
+	}
+	imp.Set.Rules = append(imp.Set.Rules, r)
+}
+
+// drop records a source line that could not be carried over.
+func (imp *Imported) drop(line int, src, format string, args ...any) {
+	imp.Dropped = append(imp.Dropped, Dropped{File: imp.Set.File, Line: line, Source: src, Reason: fmt.Sprintf(format, args...)})
+}
+
+// remove takes the rules at the given indexes out of the set, keeping the
+// others' order and comments.
+func (imp *Imported) remove(gone map[int]bool) {
+	var kept []rules.Rule
+	comments := map[int][]string{}
+	for i, r := range imp.Set.Rules {
+		if gone[i] {
+			continue
+		}
+		if c, ok := imp.Comments[i]; ok {
+			comments[len(kept)] = c
+		}
+		r.Index = len(kept)
+		kept = append(kept, r)
+	}
+	imp.Set.Rules = kept
+	imp.Comments = comments
+}
+
+// Compiler is signpost's loading path (signpost.Compile) as the importers
+// need it: the diagnostics of a rules file's bytes.
+type Compiler func(name string, data []byte) rules.Diagnostics
+
+// Check runs the imported rules through signpost's own validation, as the
+// written redirects.json will be, and moves every rule it rejects to the
+// dropped list with the reason. Afterwards WriteJSON writes a file that
+// passes signpost check. Warnings (such as chains) are returned, naming the
+// source line.
+func (imp *Imported) Check(compile Compiler) (warnings []Dropped, err error) {
+	for range 20 {
+		data, lines := imp.writeJSON()
+		ds := compile("redirects.json", data)
+		gone := map[int]bool{}
+		warnings = warnings[:0]
+		for _, d := range ds {
+			i := ruleAtLine(lines, d.Pos.Line)
+			if i < 0 {
+				if d.Severity == rules.Error {
+					return nil, fmt.Errorf("the imported rules do not load: %s", d.String())
+				}
+				continue
+			}
+			r := imp.Set.Rules[i]
+			w := Dropped{File: imp.Set.File, Line: r.KeyPos.Line, Source: r.Source, Reason: d.Message}
+			if d.Severity == rules.Error {
+				if !gone[i] {
+					imp.Dropped = append(imp.Dropped, w)
+				}
+				gone[i] = true
+			} else {
+				warnings = append(warnings, w)
+			}
+		}
+		if len(gone) == 0 {
+			imp.sortDropped()
+			return warnings, nil
+		}
+		imp.remove(gone)
+	}
+	return nil, fmt.Errorf("the imported rules still have errors after removing the rules that caused them")
+}
+
+// ruleAtLine finds the rule written on a line of the redirects.json.
+func ruleAtLine(lines []int, line int) int {
+	for i, l := range lines {
+		if l == line {
+			return i
+		}
+	}
+	return -1
+}
+
+func (imp *Imported) sortDropped() {
+	slices.SortStableFunc(imp.Dropped, func(a, b Dropped) int { return a.Line - b.Line })
+}

@@ -1,0 +1,115 @@
+package formats
+
+import (
+	"regexp"
+	"strings"
+)
+
+// regexParts renders a source's path as a regular expression over decoded
+// paths, in the syntax Go, PCRE (nginx, Apache) and Caddy share. Captures
+// are numbered in order: each :name, then the splat. The expression
+// ignores one trailing slash as the engine does.
+func (s source) regexBody() string {
+	var b strings.Builder
+	b.WriteByte('^')
+	for i, p := range s.Parts {
+		if p.Param != "" {
+			b.WriteString("([^/]+)")
+			continue
+		}
+		lit := p.Lit
+		last := i == len(s.Parts)-1
+		switch {
+		case last && s.Splat && strings.HasSuffix(lit, "/"):
+			// /blog/* matches /blog, /blog/ and /blog/x.
+			b.WriteString(regexp.QuoteMeta(lit[:len(lit)-1]))
+			b.WriteString("(?:/(.*))?$")
+			return b.String()
+		case last && !s.Splat && !(len(s.Parts) == 1 && lit == "/"):
+			lit = strings.TrimSuffix(lit, "/")
+		}
+		b.WriteString(regexp.QuoteMeta(lit))
+	}
+	switch {
+	case s.Splat:
+		b.WriteString("(.*)$")
+	case len(s.Parts) == 1 && s.Parts[0].Lit == "/":
+		b.WriteString("$")
+	default:
+		b.WriteString("/?$")
+	}
+	return b.String()
+}
+
+// captureNames lists the names of regexBody's groups in order.
+func (s source) captureNames() []string {
+	var names []string
+	for _, p := range s.Parts {
+		if p.Param != "" {
+			names = append(names, p.Param)
+		}
+	}
+	if s.Splat {
+		names = append(names, "splat")
+	}
+	return names
+}
+
+// matcher tells whether a source matches a request path.
+type matcher struct {
+	src source
+	re  *regexp.Regexp
+}
+
+func newMatcher(s source) *matcher {
+	return &matcher{src: s, re: regexp.MustCompile(s.regexBody())}
+}
+
+// match reports whether the matcher's source matches host and the
+// (percent-encoded) path.
+func (m *matcher) match(host, path string) bool {
+	if m.src.Host != "" && m.src.Host != strings.ToLower(host) {
+		return false
+	}
+	return m.re.MatchString(decodePath(path))
+}
+
+// samples returns request paths the source matches: each :name filled with
+// a neutral value or with the literal another source has at the same
+// segment, the splat empty and "a/b", with and without a trailing slash.
+func (s source) samples(other source) []string {
+	otherSegs := strings.Split(other.Path, "/")
+	var out []string
+	for _, fromOther := range []bool{false, true} {
+		segs := strings.Split(s.Path, "/")
+		for i, seg := range segs {
+			if !isParam(seg) {
+				continue
+			}
+			segs[i] = "sample"
+			if fromOther && i < len(otherSegs) && otherSegs[i] != "" && !isParam(otherSegs[i]) {
+				segs[i] = otherSegs[i]
+			}
+		}
+		p := strings.Join(segs, "/")
+		if !s.Splat {
+			out = append(out, p, toggleSlash(p))
+			continue
+		}
+		out = append(out, p, p+"a/b", p+"a/b/")
+		if fromOther && strings.HasPrefix(other.Path, p) {
+			out = append(out, other.Path, other.Path+"a/b")
+		}
+	}
+	return out
+}
+
+func toggleSlash(p string) string {
+	if p == "/" {
+		return p
+	}
+	if strings.HasSuffix(p, "/") {
+		return p[:len(p)-1]
+	}
+	return p + "/"
+}
