@@ -3,6 +3,7 @@ package formats
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/signposthq/signpost/rules"
 )
@@ -19,6 +20,8 @@ type Imported struct {
 	Header []string
 	// Dropped lists what could not be carried over, in source order.
 	Dropped []Dropped
+	// origins[i] is the file and line rule i came from.
+	origins []Dropped
 	// Notices are remarks about the whole import that are not a lost rule
 	// (for example that Netlify's shadowing does not apply).
 	Notices []string
@@ -50,6 +53,12 @@ func newImported(file string) *Imported {
 
 // add appends a rule that came from line of the source.
 func (imp *Imported) add(r rules.Rule, line int, comments []string) {
+	imp.addFrom(imp.Set.File, r, line, comments)
+}
+
+// addFrom appends a rule that came from line of file.
+func (imp *Imported) addFrom(file string, r rules.Rule, line int, comments []string) {
+	imp.origins = append(imp.origins, Dropped{File: file, Line: line, Source: r.Source})
 	r.Index = len(imp.Set.Rules)
 	r.KeyPos = rules.Pos{Line: line, Col: 1}
 	if r.Status == 0 {
@@ -63,18 +72,24 @@ func (imp *Imported) add(r rules.Rule, line int, comments []string) {
 
 // drop records a source line that could not be carried over.
 func (imp *Imported) drop(line int, src, format string, args ...any) {
-	imp.Dropped = append(imp.Dropped, Dropped{File: imp.Set.File, Line: line, Source: src, Reason: fmt.Sprintf(format, args...)})
+	imp.dropFrom(imp.Set.File, line, src, format, args...)
+}
+
+func (imp *Imported) dropFrom(file string, line int, src, format string, args ...any) {
+	imp.Dropped = append(imp.Dropped, Dropped{File: file, Line: line, Source: src, Reason: fmt.Sprintf(format, args...)})
 }
 
 // remove takes the rules at the given indexes out of the set, keeping the
 // others' order and comments.
 func (imp *Imported) remove(gone map[int]bool) {
 	var kept []rules.Rule
+	var origins []Dropped
 	comments := map[int][]string{}
 	for i, r := range imp.Set.Rules {
 		if gone[i] {
 			continue
 		}
+		origins = append(origins, imp.origins[i])
 		if c, ok := imp.Comments[i]; ok {
 			comments[len(kept)] = c
 		}
@@ -82,6 +97,7 @@ func (imp *Imported) remove(gone map[int]bool) {
 		kept = append(kept, r)
 	}
 	imp.Set.Rules = kept
+	imp.origins = origins
 	imp.Comments = comments
 }
 
@@ -108,8 +124,8 @@ func (imp *Imported) Check(compile Compiler) (warnings []Dropped, err error) {
 				}
 				continue
 			}
-			r := imp.Set.Rules[i]
-			w := Dropped{File: imp.Set.File, Line: r.KeyPos.Line, Source: r.Source, Reason: d.Message}
+			w := imp.origins[i]
+			w.Reason = d.Message
 			if d.Severity == rules.Error {
 				if !gone[i] {
 					imp.Dropped = append(imp.Dropped, w)
@@ -139,5 +155,10 @@ func ruleAtLine(lines []int, line int) int {
 }
 
 func (imp *Imported) sortDropped() {
-	slices.SortStableFunc(imp.Dropped, func(a, b Dropped) int { return a.Line - b.Line })
+	slices.SortStableFunc(imp.Dropped, func(a, b Dropped) int {
+		if a.File != b.File {
+			return strings.Compare(a.File, b.File)
+		}
+		return a.Line - b.Line
+	})
 }

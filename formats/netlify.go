@@ -10,8 +10,10 @@ import (
 	"github.com/signposthq/signpost/rules"
 )
 
-// netlifyRule is one parsed line of a _redirects file.
-type netlifyRule struct {
+// orderedRule is a rule of a format that applies the first rule that
+// matches (Netlify, S3 routing rules), as the importers compare it with
+// later rules.
+type orderedRule struct {
 	Line        int
 	From, To    string
 	Status      int  // 301 when the line has none
@@ -41,7 +43,7 @@ type netlifyRule struct {
 func ImportNetlify(name string, data []byte) (*Imported, error) {
 	imp := newImported(name)
 	imp.Header = []string{fmt.Sprintf("Imported from the Netlify _redirects file %s by signpost import.", name)}
-	var all []*netlifyRule
+	var all []*orderedRule
 	var comments []string
 	unforced := 0
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -99,9 +101,9 @@ func ImportNetlify(name string, data []byte) (*Imported, error) {
 }
 
 // parseNetlifyLine reads "from [param=value...] to [status[!]] [Key=value...]".
-func parseNetlifyLine(line int, text string) (*netlifyRule, error) {
+func parseNetlifyLine(line int, text string) (*orderedRule, error) {
 	f := strings.Fields(text)
-	r := &netlifyRule{Line: line, From: f[0], Status: 301}
+	r := &orderedRule{Line: line, From: f[0], Status: 301}
 	// Netlify ignores a trailing slash before it looks for the splat:
 	// /docs/kubectl_*/ is the prefix rule /docs/kubectl_*.
 	if strings.HasSuffix(r.From, "*/") {
@@ -135,7 +137,7 @@ func parseNetlifyLine(line int, text string) (*netlifyRule, error) {
 }
 
 // unsupported says why a rule cannot be carried over, or "".
-func (r *netlifyRule) unsupported() string {
+func (r *orderedRule) unsupported() string {
 	switch {
 	case len(r.QueryParams) > 0:
 		return fmt.Sprintf("matches on query parameters (%s), which signpost does not", strings.Join(r.QueryParams, " "))
@@ -164,7 +166,7 @@ func isRedirectStatus(n int) bool {
 // shadowedBy says why Netlify never (or not always) applies r where
 // signpost would, or "". Netlify applies the first rule that matches; the
 // engine prefers exact rules, host rules, and longer literal prefixes.
-func shadowedBy(earlier []*netlifyRule, r *netlifyRule) string {
+func shadowedBy(earlier []*orderedRule, r *orderedRule) string {
 	for _, e := range earlier {
 		if e.conditional {
 			continue
