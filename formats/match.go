@@ -9,12 +9,21 @@ import (
 // paths, in the syntax Go, PCRE (nginx, Apache) and Caddy share. Captures
 // are numbered in order: each :name, then the splat. The expression
 // ignores one trailing slash as the engine does.
-func (s source) regexBody() string {
+func (s source) regexBody() string { return s.regex(false) }
+
+// regex is regexBody with named groups ("(?P<sp_NAME>") when named is set.
+func (s source) regex(named bool) string {
+	group := func(name string) string {
+		if named {
+			return "(?P<sp_" + name + ">"
+		}
+		return "("
+	}
 	var b strings.Builder
 	b.WriteByte('^')
 	for i, p := range s.Parts {
 		if p.Param != "" {
-			b.WriteString("([^/]+)")
+			b.WriteString(group(p.Param) + "[^/]+)")
 			continue
 		}
 		lit := p.Lit
@@ -23,7 +32,7 @@ func (s source) regexBody() string {
 		case last && s.Splat && strings.HasSuffix(lit, "/"):
 			// /blog/* matches /blog, /blog/ and /blog/x.
 			b.WriteString(regexp.QuoteMeta(lit[:len(lit)-1]))
-			b.WriteString("(?:/(.*))?$")
+			b.WriteString("(?:/" + group("splat") + ".*))?$")
 			return b.String()
 		case last && !s.Splat && !(len(s.Parts) == 1 && lit == "/"):
 			lit = strings.TrimSuffix(lit, "/")
@@ -32,7 +41,7 @@ func (s source) regexBody() string {
 	}
 	switch {
 	case s.Splat:
-		b.WriteString("(.*)$")
+		b.WriteString(group("splat") + ".*)$")
 	case len(s.Parts) == 1 && s.Parts[0].Lit == "/":
 		b.WriteString("$")
 	default:

@@ -1,0 +1,85 @@
+package formats
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/signposthq/signpost/rules"
+)
+
+// ExportNginx writes the rules as nginx configuration to include inside a
+// server block. Exact rules become "location =" blocks for the path with
+// and without its trailing slash; pattern rules become regular expression
+// locations in the engine's order of precedence (nginx tries them in the
+// order written, after exact locations); host-qualified rules are tested on
+// "$host$uri" at the server level, before any location, as they take
+// precedence. The query string is appended unless the rule drops it.
+//
+// nginx matches the decoded, normalized path ($uri) and writes captured
+// values into the Location as they are; a target that holds "$" cannot be
+// written, as nginx would read it as a variable.
+func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
+	var b, hosts, exact, patterns bytes.Buffer
+	var probs []Problem
+	b.WriteString(header(set, "#", "nginx redirects"))
+	b.WriteString("# Include it inside the site's server block: include signpost-redirects.conf;\n")
+	b.WriteString("set $signpost_q \"\";\nset $signpost_qa \"\";\nif ($args != \"\") {\n\tset $signpost_q \"?$args\";\n\tset $signpost_qa \"&$args\";\n}\n")
+	seen := map[string]bool{}
+	for _, r := range precedenceOrder(set, opts) {
+		if strings.Contains(r.To, "$") {
+			probs = append(probs, problem(set, r, `nginx reads "$" in a target as a variable; percent-encode it as %%24`))
+			continue
+		}
+		src := parseSource(r.Source)
+		caps := src.captures()
+		action := "return 410;"
+		if r.Status != rules.StatusGone {
+			to := renderTarget(r.To, caps, r.Query == rules.QueryKeep,
+				func(name string) string { return "${sp_" + name + "}" },
+				func(hasQuery bool) string {
+					if hasQuery {
+						return "$signpost_qa"
+					}
+					return "$signpost_q"
+				})
+			action = fmt.Sprintf("return %d %s;", r.Status, nginxQuote(to))
+		}
+		switch {
+		case src.Host != "":
+			re := "^" + regexp.QuoteMeta(src.Host) + strings.TrimPrefix(src.regex(true), "^")
+			fmt.Fprintf(&hosts, "if ($signpost_hostpath ~ %s) {\n\t%s\n}\n", nginxQuote(re), action)
+		case src.Exact:
+			p := trimSlash(decodePath(src.Path))
+			for _, v := range []string{p, p + "/"} {
+				if v == "//" || seen[v] {
+					continue
+				}
+				seen[v] = true
+				fmt.Fprintf(&exact, "location = %s {\n\t%s\n}\n", nginxQuote(v), action)
+			}
+		default:
+			fmt.Fprintf(&patterns, "location ~ %s {\n\t%s\n}\n", nginxQuote(src.regex(true)), action)
+		}
+	}
+	if hosts.Len() > 0 {
+		b.WriteString("\n# Rules for one host name, tried first.\nset $signpost_hostpath \"$host$uri\";\n")
+		b.Write(hosts.Bytes())
+	}
+	if exact.Len() > 0 {
+		b.WriteString("\n# Exact rules.\n")
+		b.Write(exact.Bytes())
+	}
+	if patterns.Len() > 0 {
+		b.WriteString("\n# Pattern rules, longest literal prefix first.\n")
+		b.Write(patterns.Bytes())
+	}
+	return b.Bytes(), probs
+}
+
+// nginxQuote writes s as an nginx double-quoted string: nginx turns "\\"
+// into "\" and "\"" into '"' and keeps every other byte.
+func nginxQuote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
