@@ -29,9 +29,9 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		HttpRedirectCode     string  `xml:"HttpRedirectCode"`
 	}
 	type rule struct {
-		Comment   string   `xml:",comment"`
+		Comment   string                           `xml:",comment"`
 		Condition struct{ KeyPrefixEquals string } `xml:"Condition"`
-		Redirect  redirect `xml:"Redirect"`
+		Redirect  redirect                         `xml:"Redirect"`
 	}
 	var out struct {
 		XMLName xml.Name `xml:"RoutingRules"`
