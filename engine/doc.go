@@ -58,12 +58,17 @@
 //
 // When a target is a path on the same site (a path, or an absolute URL for a
 // host that has host-qualified rules) that another rule matches, the engine
-// resolves again, up to Options.MaxHops rules in all, and answers in one hop:
-// the final target with the first rule's status. A fragment given along the
-// way is kept unless a later target has its own; the query is kept only if
-// every rule in the chain keeps it. A 410 anywhere in the chain makes the
-// answer 410. Chains that do not end within MaxHops, and loops, are reported
-// by Compile as errors.
+// resolves again, up to Options.MaxHops rules in all, and answers in one hop
+// with the final target and the first rule's status: the answer is where a
+// browser following every redirect would end, so each hop's query string is
+// the one the previous target carried (a rule that keeps the query keeps
+// it, one that drops it drops it) and a fragment given along the way is kept
+// unless a later target has its own. A chain that ends at a rule answering
+// 410 answers 410 at once.
+// Compile reports loops and chains that do not end within MaxHops as errors
+// and other chains as warnings; a pattern rule whose chain does not end for
+// some request (which Compile cannot always see) answers with its own target
+// alone, never a loop.
 //
 // # Safety
 //
