@@ -36,6 +36,11 @@ type Dropped struct {
 	Reason string
 }
 
+// Warning formats d as a warning about a rule that was kept.
+func (d Dropped) Warning() string {
+	return fmt.Sprintf("%s:%d: warning: %q: %s", d.File, d.Line, d.Source, d.Reason)
+}
+
 func (d Dropped) String() string {
 	where := d.File
 	if d.Line > 0 {
@@ -116,7 +121,19 @@ func (imp *Imported) Check(compile Compiler) (warnings []Dropped, err error) {
 		ds := compile("redirects.json", data)
 		gone := map[int]bool{}
 		warnings = warnings[:0]
+		// Loops and long chains may come from a rule that is itself
+		// rejected (one that redirects to itself): those go first, and the
+		// chains through them are looked at again.
+		onlyChains := true
 		for _, d := range ds {
+			if d.Severity == rules.Error && d.Code != "loop" && d.Code != "chain-too-long" {
+				onlyChains = false
+			}
+		}
+		for _, d := range ds {
+			if d.Severity == rules.Error && !onlyChains && (d.Code == "loop" || d.Code == "chain-too-long") {
+				continue
+			}
 			i := ruleAtLine(lines, d.Pos.Line)
 			if i < 0 {
 				if d.Severity == rules.Error {

@@ -52,7 +52,7 @@ func report(t *testing.T, imp *Imported, err error) []byte {
 		b.WriteString(filepath.ToSlash(d.String()) + "\n")
 	}
 	for _, w := range warnings {
-		b.WriteString("warning: " + filepath.ToSlash(w.String()) + "\n")
+		b.WriteString(filepath.ToSlash(w.Warning()) + "\n")
 	}
 	for _, n := range imp.Notices {
 		b.WriteString("notice: " + n + "\n")

@@ -149,6 +149,10 @@ func compareWithNetlify(t *testing.T, name string, file []byte) (redirected, sam
 			// A rule reported as not importable (a rewrite, a condition).
 			continue
 		}
+		if a.Status == rules.StatusGone && got.Status == rules.StatusGone {
+			same++ // Netlify shows a page with the 410; signpost has none
+			continue
+		}
 		if !got.Match || got.Status != a.Status || got.Location != a.Location {
 			t.Errorf("%s: %s: Netlify gives %d %s (rule %q); the import gives %v %d %q", name, a.URL, a.Status, a.Location, a.From, got.Match, got.Status, got.Location)
 			continue
