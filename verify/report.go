@@ -51,7 +51,7 @@ func (r *Result) Summaries(strict bool) []Summary {
 // FailedSources lists, once each and in order, the sources whose live
 // answer differs (with strict, also those with warnings).
 func (r *Result) FailedSources(strict bool) []string {
-	var out []string
+	out := []string{}
 	for _, c := range r.Checks {
 		if c.Failed(strict) && !slices.Contains(out, c.Source) {
 			out = append(out, c.Source)

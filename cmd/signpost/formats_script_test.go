@@ -1,0 +1,59 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/signposthq/signpost"
+	"github.com/signposthq/signpost/engine"
+)
+
+// TestFormatsScripts runs the import, export and verify scripts in
+// testdata/formats against the built command. $SITE is a live site serving
+// the example rules; $WRONG one that answers every redirect with 302.
+func TestFormatsScripts(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "signpost"), ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	c := signpost.Load("../../examples/site/redirects.json", engine.Options{})
+	if c.Table == nil {
+		t.Fatal(c.Diagnostics.Err())
+	}
+	serve := func(wrong bool) *httptest.Server {
+		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			d := c.Table.Resolve(r.Host, r.URL.EscapedPath(), r.URL.RawQuery)
+			if !d.Match {
+				w.Write([]byte("page"))
+				return
+			}
+			if d.Location != "" {
+				w.Header().Set("Location", d.Location)
+			}
+			if wrong && d.Status != 410 {
+				d.Status = 302
+			}
+			w.WriteHeader(d.Status)
+		}))
+	}
+	site, wrong := serve(false), serve(true)
+	t.Cleanup(site.Close)
+	t.Cleanup(wrong.Close)
+	examples, _ := filepath.Abs("../../examples/site")
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/formats",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("SITE", site.URL)
+			env.Setenv("WRONG", wrong.URL)
+			env.Setenv("EXAMPLES", examples)
+			return nil
+		},
+	})
+}
