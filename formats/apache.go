@@ -17,10 +17,10 @@ import (
 // the target has one) or discarded (QSD) as the rule says.
 func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	var b bytes.Buffer
-	var probs []Problem
+	ordered, probs := precedenceOrder(set, opts)
 	b.WriteString(header(set, "#", "Apache redirects"))
 	b.WriteString("# For the virtual host configuration or .htaccess; needs mod_rewrite.\nRewriteEngine On\n")
-	for _, r := range precedenceOrder(set, opts) {
+	for _, r := range ordered {
 		if strings.ContainsAny(r.Source+r.To, "\"") {
 			probs = append(probs, problem(set, r, `apache cannot quote '"' in a rule; percent-encode it as %%22`))
 			continue

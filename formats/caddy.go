@@ -17,10 +17,10 @@ import (
 // is sent.
 func ExportCaddy(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	var b bytes.Buffer
-	var probs []Problem
+	ordered, probs := precedenceOrder(set, opts)
 	b.WriteString(header(set, "#", "Caddy redirects"))
 	b.WriteString("# Import it inside the site block: import signpost-redirects.caddy\nroute {\n")
-	for i, r := range precedenceOrder(set, opts) {
+	for i, r := range ordered {
 		if strings.ContainsAny(r.To, "{}") {
 			probs = append(probs, problem(set, r, `caddy reads "{" and "}" in a target as a placeholder; percent-encode them`))
 			continue

@@ -21,9 +21,9 @@ import (
 func ExportCloudflareBulkCSV(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	var probs []Problem
+	ordered, probs := precedenceOrder(set, opts)
 	seen := map[string]bool{}
-	for _, r := range precedenceOrder(set, opts) {
+	for _, r := range ordered {
 		src := parseSource(r.Source)
 		host := src.Host
 		if host == "" {

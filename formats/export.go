@@ -80,12 +80,20 @@ func header(set *rules.Set, comment, what string) string {
 // engine tries them: host exact, host patterns, exact, patterns; patterns
 // by longest literal prefix, then file order. With opts.Table, a literal
 // target that another rule redirects is replaced by the chain's end.
-func precedenceOrder(set *rules.Set, opts ExportOptions) []*rules.Rule {
+//
+// A target with placeholders that leads into another rule cannot be
+// flattened: the exported server answers it in two hops where the engine
+// answers in one, and a warning says so.
+func precedenceOrder(set *rules.Set, opts ExportOptions) ([]*rules.Rule, []Problem) {
 	out := make([]*rules.Rule, len(set.Rules))
 	srcs := make(map[*rules.Rule]source, len(set.Rules))
+	var probs []Problem
 	for i := range set.Rules {
 		r := set.Rules[i]
-		r.To = flatten(opts.Table, &r)
+		flatten(opts.Table, &r)
+		if next := chainsOn(opts.Table, &r); next != "" {
+			probs = append(probs, warning(set, &set.Rules[i], "its target can lead into the rule %q: the engine answers in one hop, this export in two", next))
+		}
 		out[i] = &r
 		srcs[&r] = parseSource(r.Source)
 	}
@@ -111,25 +119,59 @@ func precedenceOrder(set *rules.Set, opts ExportOptions) []*rules.Rule {
 		}
 		return a.Index - b.Index
 	})
-	return out
+	return out, probs
 }
 
-// flatten returns the end of the chain a rule's literal target starts, as
-// the engine serves it, or the target unchanged.
-func flatten(t *engine.Table, r *rules.Rule) string {
-	if t == nil || r.To == "" || !isLocal(r.To) || hasPlaceholder(r.To, parseSource(r.Source).captures()) {
-		return r.To
+// chainsOn returns the source of a rule that a target with placeholders
+// leads into, filled with sample values, or "".
+func chainsOn(t *engine.Table, r *rules.Rule) string {
+	src := parseSource(r.Source)
+	caps := src.captures()
+	if t == nil || !isLocal(r.To) || !hasPlaceholder(r.To, caps) {
+		return ""
+	}
+	for _, fill := range []string{"v1", "a/b"} {
+		tg := splitTarget(substitute(r.To, caps, func(string) string { return fill }))
+		if d := t.Resolve(src.Host, tg.Base, ""); d.Match && d.Rule != nil {
+			return d.Rule.Source
+		}
+	}
+	return ""
+}
+
+// flatten makes a rule whose literal target starts a chain answer as the
+// engine does: with the chain's end as its target, 410 when the chain ends
+// at a gone page, and the query dropped when any rule of the chain drops
+// it.
+func flatten(t *engine.Table, r *rules.Rule) {
+	src := parseSource(r.Source)
+	if t == nil || r.To == "" || !isLocal(r.To) || hasPlaceholder(r.To, src.captures()) {
+		return
 	}
 	tg := splitTarget(r.To)
-	d := t.Resolve("", tg.Base, tg.Query)
-	if !d.Match || d.Status == rules.StatusGone || d.Location == "" {
-		return r.To
+	// The next request goes to the same host as this one.
+	d := t.Resolve(src.Host, tg.Base, tg.Query)
+	if !d.Match {
+		return
+	}
+	if d.Status == rules.StatusGone {
+		r.Status, r.To = rules.StatusGone, ""
+		return
 	}
 	loc := d.Location
 	if tg.HasFragment && !strings.Contains(loc, "#") {
 		loc += "#" + tg.Fragment
 	}
-	return loc
+	r.To = loc
+	// Does the chain pass a request's query on?
+	const probe = "signpost-export-probe=1"
+	q := probe
+	if tg.HasQuery {
+		q = tg.Query + "&" + probe
+	}
+	if p := t.Resolve(src.Host, tg.Base, q); !strings.Contains(p.Location, probe) {
+		r.Query = rules.QueryDrop
+	}
 }
 
 // hostOf returns the host of an absolute target, or "".

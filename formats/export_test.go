@@ -25,9 +25,10 @@ var testExporters = map[string]func(*rules.Set, ExportOptions) ([]byte, []Proble
 func TestExportGolden(t *testing.T) {
 	set, _ := exampleSet(t)
 	set.File = "redirects.json"
+	tab := compileTable(t, set)
 	for name, export := range testExporters {
 		t.Run(name, func(t *testing.T) {
-			out, probs := export(set, ExportOptions{Host: "example.com"})
+			out, probs := export(set, ExportOptions{Host: "example.com", Table: tab})
 			var b bytes.Buffer
 			b.Write(out)
 			b.WriteString("-- problems --\n")
@@ -35,7 +36,7 @@ func TestExportGolden(t *testing.T) {
 				b.WriteString(p.String() + "\n")
 			}
 			golden(t, "export-"+name+".txt", b.Bytes())
-			again, _ := export(set, ExportOptions{Host: "example.com"})
+			again, _ := export(set, ExportOptions{Host: "example.com", Table: tab})
 			if !bytes.Equal(out, again) {
 				t.Error("two exports of the same rules differ")
 			}
@@ -152,5 +153,31 @@ func TestExportS3Limit(t *testing.T) {
 	}
 	if len(probs) != 10 || !strings.Contains(probs[0].String(), "S3 allows 50 routing rules; this would be rule 51 of 60") {
 		t.Fatalf("got %d problems, first %v; want 10 naming the rules past 50", len(probs), probs)
+	}
+}
+
+// TestExportWarnsOfChainsThroughPlaceholders: a chain the engine serves in
+// one hop but a server would answer in two is reported; a chain of fixed
+// targets is flattened, down to a 410 at its end.
+func TestExportWarnsOfChainsThroughPlaceholders(t *testing.T) {
+	set := &rules.Set{File: "redirects.json", Rules: []rules.Rule{
+		{Source: "/a/*", To: "/b/:splat", Status: 301, Index: 0},
+		{Source: "/b/*", To: "/c/:splat", Status: 301, Index: 1},
+		{Source: "/old", To: "/older", Status: 302, Index: 2},
+		{Source: "/older", Status: 410, Index: 3},
+		{Source: "/x", To: "/y?k=1", Status: 301, Index: 4},
+		{Source: "/y", To: "/z", Status: 308, Query: rules.QueryDrop, Index: 5},
+	}}
+	out, probs := ExportNginx(set, ExportOptions{Table: compileTable(t, set)})
+	if len(probs) != 1 || !probs[0].Warning || !strings.Contains(probs[0].String(), `"/a/*": its target can lead into the rule "/b/*"`) {
+		t.Errorf("problems %v, want one warning about /a/* leading into /b/*", probs)
+	}
+	for _, want := range []string{
+		"location = \"/old\" {\n\treturn 410;",
+		"location = \"/x\" {\n\treturn 301 \"/z\";", // /y drops the query, /y?k=1 included
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the export lacks %q:\n%s", want, out)
+		}
 	}
 }

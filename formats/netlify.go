@@ -229,9 +229,9 @@ func prefers(a, b source) bool {
 // problems.
 func ExportNetlify(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	var b bytes.Buffer
-	var probs []Problem
+	ordered, probs := precedenceOrder(set, opts)
 	b.WriteString(header(set, "#", "Netlify _redirects"))
-	for _, r := range precedenceOrder(set, opts) {
+	for _, r := range ordered {
 		switch {
 		case r.Status == rules.StatusGone:
 			probs = append(probs, problem(set, r, "netlify shows a page for 410 and needs one as its target; add the rule by hand with your 404 page"))

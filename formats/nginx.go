@@ -22,12 +22,12 @@ import (
 // written, as nginx would read it as a variable.
 func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	var b, hosts, exact, patterns bytes.Buffer
-	var probs []Problem
+	ordered, probs := precedenceOrder(set, opts)
 	b.WriteString(header(set, "#", "nginx redirects"))
 	b.WriteString("# Include it inside the site's server block: include signpost-redirects.conf;\n")
 	b.WriteString("set $signpost_q \"\";\nset $signpost_qa \"\";\nif ($args != \"\") {\n\tset $signpost_q \"?$args\";\n\tset $signpost_qa \"&$args\";\n}\n")
 	seen := map[string]bool{}
-	for _, r := range precedenceOrder(set, opts) {
+	for _, r := range ordered {
 		if strings.Contains(r.To, "$") {
 			probs = append(probs, problem(set, r, `nginx reads "$" in a target as a variable; percent-encode it as %%24`))
 			continue

@@ -37,9 +37,9 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		XMLName xml.Name `xml:"RoutingRules"`
 		Rules   []rule   `xml:"RoutingRule"`
 	}
-	var probs []Problem
+	ordered, probs := precedenceOrder(set, opts)
 	var written []*rules.Rule
-	for _, r := range precedenceOrder(set, opts) {
+	for _, r := range ordered {
 		src := parseSource(r.Source)
 		caps := src.captures()
 		switch {
