@@ -65,7 +65,6 @@ func ImportCSV(name string, data []byte) (*Imported, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -74,6 +73,7 @@ func ImportCSV(name string, data []byte) (*Imported, error) {
 			}
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := r.FieldPos(0)
 		get := func(field string) string {
 			if i, ok := col[field]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])

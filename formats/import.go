@@ -63,6 +63,9 @@ func (imp *Imported) add(r rules.Rule, line int, comments []string) {
 
 // addFrom appends a rule that came from line of file.
 func (imp *Imported) addFrom(file string, r rules.Rule, line int, comments []string) {
+	// Bytes that are not UTF-8 would become U+FFFD in JSON: keep them as
+	// the percent-escapes a browser sends.
+	r.Source, r.To = escapeInvalidUTF8(r.Source), escapeInvalidUTF8(r.To)
 	imp.origins = append(imp.origins, Dropped{File: file, Line: line, Source: r.Source})
 	r.Index = len(imp.Set.Rules)
 	r.KeyPos = rules.Pos{Line: line, Col: 1}

@@ -130,3 +130,12 @@ func TestImportMetaRefresh(t *testing.T) {
 	imp, err := ImportMetaRefresh("site", os.DirFS("testdata/meta/site"))
 	golden(t, "meta-refresh.txt", report(t, imp, err))
 }
+
+func TestImportS3WebsiteConfigurationJSON(t *testing.T) {
+	data, err := os.ReadFile("testdata/s3/website.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := ImportS3RoutingRules("website.json", data)
+	golden(t, "s3-website-json.txt", report(t, imp, err))
+}

@@ -16,16 +16,34 @@ import (
 type s3Rule struct {
 	Condition *struct {
 		KeyPrefixEquals             *string `xml:"KeyPrefixEquals" json:"KeyPrefixEquals"`
-		HttpErrorCodeReturnedEquals string  `xml:"HttpErrorCodeReturnedEquals" json:"HttpErrorCodeReturnedEquals"`
+		HttpErrorCodeReturnedEquals flexString `xml:"HttpErrorCodeReturnedEquals" json:"HttpErrorCodeReturnedEquals"`
 	} `xml:"Condition" json:"Condition"`
 	Redirect struct {
 		HostName             string  `xml:"HostName" json:"HostName"`
 		Protocol             string  `xml:"Protocol" json:"Protocol"`
 		ReplaceKeyPrefixWith *string `xml:"ReplaceKeyPrefixWith" json:"ReplaceKeyPrefixWith"`
 		ReplaceKeyWith       *string `xml:"ReplaceKeyWith" json:"ReplaceKeyWith"`
-		HttpRedirectCode     string  `xml:"HttpRedirectCode" json:"HttpRedirectCode"`
+		HttpRedirectCode     flexString `xml:"HttpRedirectCode" json:"HttpRedirectCode"`
 	} `xml:"Redirect" json:"Redirect"`
 	line int
+}
+
+// flexString is a string in XML, and a string or a number in JSON (the API
+// writes "301", people write 301).
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*f = flexString(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("%s is neither a string nor a number", b)
+	}
+	*f = flexString(n.String())
+	return nil
 }
 
 // ImportS3RoutingRules reads S3 website routing rules: the XML (a
@@ -65,7 +83,7 @@ func ImportS3RoutingRules(name string, data []byte) (*Imported, error) {
 		o.m = newMatcher(o.src)
 		all = append(all, o)
 		rd := sr.Redirect
-		if c := strings.TrimSpace(rd.HttpRedirectCode); c != "" {
+		if c := strings.TrimSpace(string(rd.HttpRedirectCode)); c != "" {
 			n, err := strconv.Atoi(c)
 			if err != nil {
 				imp.drop(sr.line, from, "HttpRedirectCode %q is not a number", c)
@@ -75,7 +93,7 @@ func ImportS3RoutingRules(name string, data []byte) (*Imported, error) {
 		}
 		if sr.Condition != nil && sr.Condition.HttpErrorCodeReturnedEquals != "" {
 			o.conditional = true
-			imp.drop(sr.line, from, "applies only when S3 answers %s (HttpErrorCodeReturnedEquals); signpost redirects whether or not the page exists", sr.Condition.HttpErrorCodeReturnedEquals)
+			imp.drop(sr.line, from, "applies only when S3 answers %s (HttpErrorCodeReturnedEquals); signpost redirects whether or not the page exists", string(sr.Condition.HttpErrorCodeReturnedEquals))
 			continue
 		}
 		if !isRedirectStatus(o.Status) {

@@ -1,8 +1,10 @@
 package formats
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // source is a rule's key taken apart the way the engine reads it.
@@ -99,7 +101,7 @@ func (s source) captures() map[string]bool {
 // everything except %2F and %25, which keep the path's structure.
 func decodePath(p string) string {
 	if !strings.Contains(p, "%") {
-		return p
+		return escapeInvalidUTF8(p)
 	}
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
@@ -115,6 +117,25 @@ func decodePath(p string) string {
 			continue
 		}
 		b.WriteByte(p[i])
+	}
+	return escapeInvalidUTF8(b.String())
+}
+
+// escapeInvalidUTF8 percent-encodes each byte that is not part of valid
+// UTF-8, the form a browser sends it in and the engine keeps it in.
+func escapeInvalidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
 	}
 	return b.String()
 }
