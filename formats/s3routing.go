@@ -15,14 +15,14 @@ import (
 // s3Rule is one S3 website routing rule, as the XML and JSON forms share it.
 type s3Rule struct {
 	Condition *struct {
-		KeyPrefixEquals             *string `xml:"KeyPrefixEquals" json:"KeyPrefixEquals"`
+		KeyPrefixEquals             *string    `xml:"KeyPrefixEquals" json:"KeyPrefixEquals"`
 		HttpErrorCodeReturnedEquals flexString `xml:"HttpErrorCodeReturnedEquals" json:"HttpErrorCodeReturnedEquals"`
 	} `xml:"Condition" json:"Condition"`
 	Redirect struct {
-		HostName             string  `xml:"HostName" json:"HostName"`
-		Protocol             string  `xml:"Protocol" json:"Protocol"`
-		ReplaceKeyPrefixWith *string `xml:"ReplaceKeyPrefixWith" json:"ReplaceKeyPrefixWith"`
-		ReplaceKeyWith       *string `xml:"ReplaceKeyWith" json:"ReplaceKeyWith"`
+		HostName             string     `xml:"HostName" json:"HostName"`
+		Protocol             string     `xml:"Protocol" json:"Protocol"`
+		ReplaceKeyPrefixWith *string    `xml:"ReplaceKeyPrefixWith" json:"ReplaceKeyPrefixWith"`
+		ReplaceKeyWith       *string    `xml:"ReplaceKeyWith" json:"ReplaceKeyWith"`
 		HttpRedirectCode     flexString `xml:"HttpRedirectCode" json:"HttpRedirectCode"`
 	} `xml:"Redirect" json:"Redirect"`
 	line int
