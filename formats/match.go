@@ -64,14 +64,15 @@ func (s source) captureNames() []string {
 	return names
 }
 
-// matcher tells whether a source matches a request path.
+// matcher tells whether a source matches a request path. Its regular
+// expression is compiled on first use: most rules are never compared.
 type matcher struct {
 	src source
 	re  *regexp.Regexp
 }
 
 func newMatcher(s source) *matcher {
-	return &matcher{src: s, re: regexp.MustCompile(s.regexBody())}
+	return &matcher{src: s}
 }
 
 // match reports whether the matcher's source matches host and the
@@ -79,6 +80,9 @@ func newMatcher(s source) *matcher {
 func (m *matcher) match(host, path string) bool {
 	if m.src.Host != "" && m.src.Host != strings.ToLower(host) {
 		return false
+	}
+	if m.re == nil {
+		m.re = regexp.MustCompile(m.src.regexBody())
 	}
 	return m.re.MatchString(decodePath(path))
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,7 +44,7 @@ type orderedRule struct {
 func ImportNetlify(name string, data []byte) (*Imported, error) {
 	imp := newImported(name)
 	imp.Header = []string{fmt.Sprintf("Imported from the Netlify _redirects file %s by signpost import.", name)}
-	var all []*orderedRule
+	fm := newFirstMatch()
 	var comments []string
 	unforced := 0
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -68,13 +69,15 @@ func ImportNetlify(name string, data []byte) (*Imported, error) {
 			comments = nil
 			continue
 		}
-		all = append(all, r)
 		if reason := r.unsupported(); reason != "" {
+			fm.add(r)
 			imp.drop(line, r.From, "%s", reason)
 			comments = nil
 			continue
 		}
-		if why := shadowedBy(all[:len(all)-1], r); why != "" {
+		why := fm.shadowedBy(r)
+		fm.add(r)
+		if why != "" {
 			imp.drop(line, r.From, "%s", why)
 			comments = nil
 			continue
@@ -163,37 +166,104 @@ func isRedirectStatus(n int) bool {
 	return n == 301 || n == 302 || n == 303 || n == 307 || n == 308
 }
 
+// firstMatch holds the rules read so far of a format that applies the
+// first rule that matches, indexed so that checking a rule against all
+// earlier ones costs a map lookup and a pass over the earlier patterns.
+type firstMatch struct {
+	all  []*orderedRule
+	same map[string]*orderedRule // by normalized source, the first
+	// patterns holds the unconditional patterns, in order, by their
+	// literal prefix without a final slash: only a pattern whose prefix
+	// starts a rule's path can match it.
+	patterns map[string][]*orderedRule
+}
+
+func newFirstMatch() *firstMatch {
+	return &firstMatch{same: map[string]*orderedRule{}, patterns: map[string][]*orderedRule{}}
+}
+
+// candidates returns the earlier patterns that may match what r matches,
+// in file order.
+func (fm *firstMatch) candidates(r *orderedRule) []*orderedRule {
+	var out []*orderedRule
+	p := r.src.Prefix
+	for i := 0; i <= len(p); i++ {
+		out = append(out, fm.patterns[p[:i]]...)
+	}
+	slices.SortFunc(out, func(a, b *orderedRule) int { return a.Line - b.Line })
+	return out
+}
+
+// sourceKey is the same for two sources that are one after normalization.
+func sourceKey(s source) string {
+	return fmt.Sprintf("%s|%t|%t|%d|%s", s.Host, s.Exact, s.Splat, len(s.Parts), trimSlash(decodePath(s.Path)))
+}
+
+func (fm *firstMatch) add(r *orderedRule) {
+	fm.all = append(fm.all, r)
+	if r.conditional {
+		return
+	}
+	if k := sourceKey(r.src); fm.same[k] == nil {
+		fm.same[k] = r
+	}
+	if !r.src.Exact {
+		k := strings.TrimSuffix(r.src.Prefix, "/")
+		fm.patterns[k] = append(fm.patterns[k], r)
+	}
+}
+
 // shadowedBy says why Netlify never (or not always) applies r where
 // signpost would, or "". Netlify applies the first rule that matches; the
 // engine prefers exact rules, host rules, and longer literal prefixes.
-func shadowedBy(earlier []*orderedRule, r *orderedRule) string {
+func (fm *firstMatch) shadowedBy(r *orderedRule) string {
+	var best *orderedRule
+	var why string
+	consider := func(e *orderedRule, reason string) {
+		if best == nil || e.Line < best.Line {
+			best, why = e, reason
+		}
+	}
+	if e := fm.same[sourceKey(r.src)]; e != nil {
+		if e.From == r.From {
+			consider(e, fmt.Sprintf("the same source as line %d, which Netlify applies first", e.Line))
+		} else {
+			consider(e, fmt.Sprintf("differs from line %d (%s) only by a trailing slash; Netlify applies line %d", e.Line, e.From, e.Line))
+		}
+	}
+	// A host rule can lose to any earlier rule without a host; other rules
+	// only to earlier patterns.
+	earlier := fm.all
+	if r.src.Host == "" {
+		earlier = fm.candidates(r)
+	}
 	for _, e := range earlier {
-		if e.conditional {
+		if e.conditional || !prefers(r.src, e.src) {
 			continue
 		}
-		if sameSource(e.src, r.src) {
-			if e.From == r.From {
-				return fmt.Sprintf("the same source as line %d, which Netlify applies first", e.Line)
+		if p := overlap(e, r); p != "" {
+			what := "a rewrite Netlify applies first"
+			if e.kept {
+				what = "applied first by Netlify"
+			} else if isRedirectStatus(e.Status) || e.Status == rules.StatusGone {
+				what = "applied first by Netlify (and not imported)"
 			}
-			return fmt.Sprintf("differs from line %d (%s) only by a trailing slash; Netlify applies line %d", e.Line, e.From, e.Line)
+			consider(e, fmt.Sprintf("shadowed by line %d (%s), %s, for %s", e.Line, e.From, what, p))
+			break
 		}
-		if !prefers(r.src, e.src) {
-			continue
-		}
-		for _, p := range r.src.samples(e.src) {
-			host := r.src.Host
-			if host == "" {
-				host = e.src.Host
-			}
-			if e.m.match(host, p) && r.m.match(host, p) {
-				what := "a rewrite Netlify applies first"
-				if e.kept {
-					what = "applied first by Netlify"
-				} else if isRedirectStatus(e.Status) || e.Status == rules.StatusGone {
-					what = "applied first by Netlify (and not imported)"
-				}
-				return fmt.Sprintf("shadowed by line %d (%s), %s, for %s", e.Line, e.From, what, p)
-			}
+	}
+	return why
+}
+
+// overlap returns a path both rules match, or "".
+func overlap(e, r *orderedRule) string {
+	host := r.src.Host
+	if host == "" {
+		host = e.src.Host
+	}
+	for _, p := range r.src.samples(e.src) {
+		if e.m.match(host, p) && r.m.match(host, p) {
+			return p
 		}
 	}
 	return ""

@@ -70,9 +70,13 @@ func ImportS3RoutingRules(name string, data []byte) (*Imported, error) {
 	}
 	imp := newImported(name)
 	imp.Header = []string{fmt.Sprintf("Imported from the S3 routing rules %s by signpost import.", name)}
-	var all []*orderedRule
+	fm := newFirstMatch()
+	var prev *orderedRule // added once its checks are done: S3 applies it, imported or not
 	guessedScheme := false
 	for _, sr := range list {
+		if prev != nil {
+			fm.add(prev)
+		}
 		prefix := ""
 		if sr.Condition != nil && sr.Condition.KeyPrefixEquals != nil {
 			prefix = *sr.Condition.KeyPrefixEquals
@@ -81,7 +85,7 @@ func ImportS3RoutingRules(name string, data []byte) (*Imported, error) {
 		o := &orderedRule{Line: sr.line, From: from, Status: 301}
 		o.src = parseSource(from)
 		o.m = newMatcher(o.src)
-		all = append(all, o)
+		prev = o
 		rd := sr.Redirect
 		if c := strings.TrimSpace(string(rd.HttpRedirectCode)); c != "" {
 			n, err := strconv.Atoi(c)
@@ -128,7 +132,7 @@ func ImportS3RoutingRules(name string, data []byte) (*Imported, error) {
 			continue
 		}
 		o.To = to
-		if why := shadowedBy(all[:len(all)-1], o); why != "" {
+		if why := fm.shadowedBy(o); why != "" {
 			imp.drop(sr.line, from, "%s", strings.Replace(why, "Netlify", "S3", -1))
 			continue
 		}
