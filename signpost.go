@@ -6,8 +6,6 @@
 package signpost
 
 import (
-	"os"
-
 	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/rules"
 )
@@ -37,11 +35,12 @@ func Compile(name string, data []byte, opts engine.Options) *Compiled {
 	return c
 }
 
-// Load reads the rules file at path and compiles it.
+// Load reads the rules file at path and compiles it. A file larger than
+// rules.MaxFileSize is refused before it is read.
 func Load(path string, opts engine.Options) *Compiled {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return &Compiled{Diagnostics: rules.Diagnostics{{File: path, Severity: rules.Error, Code: "read", Message: err.Error()}}}
+	data, ds := rules.ReadFile(path)
+	if ds != nil {
+		return &Compiled{Diagnostics: ds}
 	}
 	return Compile(path, data, opts)
 }
