@@ -50,8 +50,10 @@ func compareRule(c *Check, here *url.URL) {
 	case c.WantStatus == 0 && answered(c.GotStatus):
 		c.fail("the rules do not redirect it; the site answers %d %s", c.GotStatus, c.GotLocation)
 	case c.WantStatus == 0:
+	case c.GotStatus != c.WantStatus && !sameLocation(here, c.GotLocation, c.WantLocation):
+		c.fail("status %d, want %d; Location %s, want %s", c.GotStatus, c.WantStatus, orNone(c.GotLocation), orNone(c.WantLocation))
 	case c.GotStatus != c.WantStatus:
-		c.fail("status %d, want %d (Location %s, want %s)", c.GotStatus, c.WantStatus, orNone(c.GotLocation), orNone(c.WantLocation))
+		c.fail("status %d, want %d", c.GotStatus, c.WantStatus)
 	case c.WantLocation != "" && !sameLocation(here, c.GotLocation, c.WantLocation):
 		c.fail("Location %s, want %s", orNone(c.GotLocation), c.WantLocation)
 	}

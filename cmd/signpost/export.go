@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"slices"
 
@@ -33,12 +32,6 @@ Formats:
   cloudflare-bulk-csv   a Bulk Redirect List (needs --host)
   s3-routing-rules      S3 website routing rules XML (at most 50)
 
-Flags:
-  --to FORMAT     the format to write (required)
-  --rules FILE    the rules file (default redirects.json)
-  -o FILE         write to FILE instead of standard output
-  --host HOST     the site's host name, for formats that need full URLs
-
 Exit status: 0 when every rule was written, 1 when the rules file has
 errors or a rule could not be written, 2 for usage errors.
 
@@ -46,6 +39,8 @@ Examples:
   signpost export --to nginx -o /etc/nginx/snippets/redirects.conf
   signpost export --to cloudflare-bulk-csv --host www.example.com > bulk.csv
   signpost export --to s3-routing-rules --rules site/redirects.json
+
+Flags:
 `
 
 var exporters = map[string]func(*rules.Set, formats.ExportOptions) ([]byte, []formats.Problem){
@@ -60,45 +55,40 @@ var exporters = map[string]func(*rules.Set, formats.ExportOptions) ([]byte, []fo
 var exportFormats = []string{"nginx", "apache", "caddy", "netlify", "cloudflare-bulk-csv", "s3-routing-rules"}
 
 func runExport(ctx context.Context, env *Env, args []string) int {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, exportUsage) }
-	to := fs.String("to", "", "")
-	rulesFile := fs.String("rules", "redirects.json", "")
-	out := fs.String("o", "", "")
-	host := fs.String("host", "", "")
-	pos, err := parseFlagsAnywhere(fs, args)
-	if err == flag.ErrHelp {
-		fmt.Fprint(env.Stdout, exportUsage)
-		return exitOK
-	}
+	fs := newFlagSet("export")
+	to := fs.String("to", "", "the `FORMAT` to write (required)")
+	rulesFile := fs.String("rules", "redirects.json", "the rules `FILE`")
+	out := fs.String("o", "", "write to `FILE` instead of standard output")
+	host := fs.String("host", "", "the site's `HOST` name, for formats that need full URLs")
+	fs.Usage = func() {}
+	pos, err := parseArgs(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagError(env, "export", exportUsage, fs, err)
 	}
 	if len(pos) > 0 {
-		errorf(env, "give the rules file with --rules FILE", "export takes no arguments, got %q", pos[0])
+		printError(env, "give the rules file with --rules FILE", "export takes no arguments, got %q", pos[0])
 		return exitUsage
 	}
 	if *to == "" {
-		errorf(env, "signpost export --to nginx", "--to is required: one of %s", joinChoices(exportFormats))
+		printError(env, "signpost export --to nginx", "--to is required: one of %s", choiceList(exportFormats))
 		return exitUsage
 	}
 	export, ok := exporters[*to]
 	if !ok {
-		errorf(env, "", "unknown format %q for --to: one of %s", *to, joinChoices(exportFormats))
+		printError(env, "", "unknown format %q for --to: one of %s", *to, choiceList(exportFormats))
 		return exitUsage
 	}
 	c := signpost.Load(*rulesFile, engine.Options{})
 	if c.Table == nil {
-		printDiagnostics(env.Stderr, c.Diagnostics.Errors())
-		errorf(env, "run 'signpost check "+*rulesFile+"' for every problem", "%s has errors: nothing was exported", *rulesFile)
+		printRuleErrors(env.Stderr, c.Diagnostics.Errors())
+		printError(env, "run 'signpost check "+*rulesFile+"' for every problem", "%s has errors: nothing was exported", *rulesFile)
 		return exitProblems
 	}
 	data, probs := export(c.Set, formats.ExportOptions{Table: c.Table, Host: *host})
 	if *out == "" {
 		env.Stdout.Write(data)
 	} else if err := writeFileAtomic(*out, data); err != nil {
-		errorf(env, "", "cannot write %s: %v", *out, err)
+		printError(env, "", "cannot write %s: %v", *out, err)
 		return exitFailure
 	}
 	slices.SortStableFunc(probs, func(a, b formats.Problem) int { return a.Line - b.Line })
@@ -112,7 +102,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 				n++
 			}
 		}
-		errorf(env, "", "%d of %d rules cannot be expressed for %s and were left out", n, len(c.Set.Rules), *to)
+		printError(env, "", "%d of %d rules cannot be expressed for %s and were left out", n, len(c.Set.Rules), *to)
 		return exitProblems
 	}
 	return exitOK

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/signposthq/signpost"
 	"github.com/signposthq/signpost/engine"
@@ -34,12 +34,6 @@ Formats:
   meta-refresh       a built site (a directory) whose pages send visitors
                      on with <meta http-equiv="refresh" content="0; url=...">
 
-Flags:
-  --from FORMAT   the format of PATH (required)
-  -o FILE         write the redirects.json to FILE instead of standard output
-  --strict        exit 1 when anything was not carried over
-  --json          with -o, print the report as JSON on standard output
-
 Exit status: 0 when the rules were written, 1 with --strict when something
 was dropped, 2 for usage errors, 3 when PATH cannot be read.
 
@@ -48,60 +42,57 @@ Examples:
   signpost import --from csv redirects.csv > redirects.json
   signpost import --from s3-routing-rules routing-rules.xml -o redirects.json
   signpost import --from meta-refresh _site -o redirects.json --strict
+
+Flags:
 `
 
 var importFormats = []string{"netlify", "csv", "s3-routing-rules", "meta-refresh"}
 
 func runImport(ctx context.Context, env *Env, args []string) int {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, importUsage) }
-	from := fs.String("from", "", "")
-	out := fs.String("o", "", "")
-	strict := fs.Bool("strict", false, "")
-	asJSON := fs.Bool("json", false, "")
-	pos, err := parseFlagsAnywhere(fs, args)
-	if err == flag.ErrHelp {
-		fmt.Fprint(env.Stdout, importUsage)
-		return exitOK
-	}
+	fs := newFlagSet("import")
+	from := fs.String("from", "", "the `FORMAT` of PATH: netlify, csv, s3-routing-rules or meta-refresh (required)")
+	out := fs.String("o", "", "write the redirects.json to `FILE` instead of standard output")
+	strict := fs.Bool("strict", false, "exit 1 when anything was not carried over")
+	asJSON := fs.Bool("json", false, "with -o, print the report as JSON on standard output")
+	fs.Usage = func() {}
+	pos, err := parseArgs(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagError(env, "import", importUsage, fs, err)
 	}
 	if *from == "" {
-		errorf(env, "signpost import --from netlify _redirects", "--from is required: one of %s", joinChoices(importFormats))
+		printError(env, "signpost import --from netlify _redirects", "--from is required: one of %s", choiceList(importFormats))
 		return exitUsage
 	}
-	if ok, list := oneOf(*from, importFormats); !ok {
-		errorf(env, "", "unknown format %q for --from: one of %s", *from, list)
+	if !slices.Contains(importFormats, *from) {
+		printError(env, "", "unknown format %q for --from: one of %s", *from, choiceList(importFormats))
 		return exitUsage
 	}
 	if len(pos) != 1 {
-		errorf(env, "signpost import --from "+*from+" PATH", "import needs one PATH to read, got %d", len(pos))
+		printError(env, "signpost import --from "+*from+" PATH", "import needs one PATH to read, got %d", len(pos))
 		return exitUsage
 	}
 	if *asJSON && *out == "" {
-		errorf(env, "add -o redirects.json", "--json prints the report on standard output, so the rules need -o FILE")
+		printError(env, "add -o redirects.json", "--json prints the report on standard output, so the rules need -o FILE")
 		return exitUsage
 	}
 	path := pos[0]
 	imp, err := readImport(*from, path)
 	if err != nil {
-		errorf(env, "", "%v", err)
+		printError(env, "", "%v", err)
 		return exitFailure
 	}
 	warnings, err := imp.Check(func(name string, data []byte) rules.Diagnostics {
 		return signpost.Compile(name, data, engine.Options{}).Diagnostics
 	})
 	if err != nil {
-		errorf(env, "", "%v", err)
+		printError(env, "", "%v", err)
 		return exitFailure
 	}
 	data := imp.WriteJSON()
 	if *out == "" {
 		env.Stdout.Write(data)
 	} else if err := writeFileAtomic(*out, data); err != nil {
-		errorf(env, "", "cannot write the rules: %v", err)
+		printError(env, "", "cannot write the rules: %v", err)
 		return exitFailure
 	}
 	if *asJSON {
@@ -123,7 +114,7 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "signpost: imported %d rules to %s; %d not carried over\n", len(imp.Set.Rules), where, len(imp.Dropped))
 	}
 	if *strict && len(imp.Dropped) > 0 {
-		errorf(env, "fix the lines above, or leave out --strict to accept the loss", "%d entries of %s were not carried over", len(imp.Dropped), path)
+		printError(env, "fix the lines above, or leave out --strict to accept the loss", "%d entries of %s were not carried over", len(imp.Dropped), path)
 		return exitProblems
 	}
 	return exitOK
@@ -179,9 +170,4 @@ func writeImportJSON(env *Env, imp *formats.Imported, warnings []formats.Dropped
 		"warnings": conv(warnings),
 		"notices":  append([]string{}, imp.Notices...),
 	})
-}
-
-func joinChoices(c []string) string {
-	_, list := oneOf("", c)
-	return list
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,20 +32,6 @@ loops and final answers that are not 200. With --cases, each case must get
 its status and Location; with --sitemap, each old URL must end at a 200 in
 at most one redirect.
 
-Flags:
-  --base URL          the live site, e.g. https://www.example.com (required)
-  --rules FILE        the rules file (default redirects.json, when it exists)
-  --cases FILE        expectations: [{"url": ..., "status": ..., "location": ...}]
-  --sitemap FILE|URL  a sitemap (XML <loc> entries, or one URL a line)
-  --concurrency N     requests at once (default 8)
-  --rate N            at most N requests a second (default 0: no limit)
-  --retries N         tries again after a network error, 429 or 5xx (default 2)
-  --timeout D         for each request (default 10s)
-  --follow-external   also follow redirects to other hosts
-  --strict            warnings fail the run too
-  --json              the same as --format json
-  --format F          text (default), json or junit
-
 Exit status: 0 when the site answers as the rules say, 1 when a source
 differs (each is named), 2 for usage errors, 3 when the site does not answer
 at all.
@@ -56,53 +41,50 @@ Examples:
   signpost verify --base http://localhost:8080 --cases cases.json --strict
   signpost verify --base https://www.example.com --sitemap old-sitemap.xml --rate 10
   signpost verify --base https://www.example.com --format junit > verify.xml
+
+Flags:
 `
 
 func runVerify(ctx context.Context, env *Env, args []string) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, verifyUsage) }
-	base := fs.String("base", "", "")
-	rulesFile := fs.String("rules", "", "")
-	casesFile := fs.String("cases", "", "")
-	sitemap := fs.String("sitemap", "", "")
+	fs := newFlagSet("verify")
+	base := fs.String("base", "", "the live site's `URL`, e.g. https://www.example.com (required)")
+	rulesFile := fs.String("rules", "", "the rules `FILE` (default redirects.json, when it exists)")
+	casesFile := fs.String("cases", "", "expectations `FILE`: [{\"url\": ..., \"status\": ..., \"location\": ...}]")
+	sitemap := fs.String("sitemap", "", "a sitemap `FILE|URL` of old URLs (XML <loc> entries, or one URL a line)")
 	var opts verify.Options
-	fs.IntVar(&opts.Concurrency, "concurrency", 8, "")
-	fs.Float64Var(&opts.Rate, "rate", 0, "")
-	fs.IntVar(&opts.Retries, "retries", 2, "")
-	fs.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "")
-	fs.BoolVar(&opts.FollowExternal, "follow-external", false, "")
-	strict := fs.Bool("strict", false, "")
-	asJSON := fs.Bool("json", false, "")
-	format := fs.String("format", "text", "")
-	pos, err := parseFlagsAnywhere(fs, args)
-	if err == flag.ErrHelp {
-		fmt.Fprint(env.Stdout, verifyUsage)
-		return exitOK
-	}
+	fs.IntVar(&opts.Concurrency, "concurrency", 8, "`N` requests at once")
+	fs.Float64Var(&opts.Rate, "rate", 0, "at most `N` requests a second (0: no limit)")
+	fs.IntVar(&opts.Retries, "retries", 2, "tries again `N` times after a network error, 429 or 5xx")
+	fs.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "for each request")
+	fs.BoolVar(&opts.FollowExternal, "follow-external", false, "also follow redirects to other hosts")
+	strict := fs.Bool("strict", false, "warnings (chains, loops, non-200 ends) fail the run too")
+	asJSON := fs.Bool("json", false, "the same as --format json")
+	format := fs.String("format", "text", "`FORMAT` of the report: text, json or junit")
+	fs.Usage = func() {}
+	pos, err := parseArgs(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagError(env, "verify", verifyUsage, fs, err)
 	}
 	if *asJSON {
 		*format = "json"
 	}
 	switch {
 	case len(pos) > 0:
-		errorf(env, "signpost verify --base "+pos[0], "verify takes no arguments, got %q", pos[0])
+		printError(env, "signpost verify --base "+pos[0], "verify takes no arguments, got %q", pos[0])
 		return exitUsage
 	case *base == "":
-		errorf(env, "signpost verify --base https://www.example.com", "--base is required: the live site to check")
+		printError(env, "signpost verify --base https://www.example.com", "--base is required: the live site to check")
 		return exitUsage
 	case *format != "text" && *format != "json" && *format != "junit":
-		errorf(env, "", "unknown --format %q: text, json or junit", *format)
+		printError(env, "", "unknown --format %q: text, json or junit", *format)
 		return exitUsage
 	case opts.Concurrency < 1 || opts.Retries < 0 || opts.Rate < 0:
-		errorf(env, "", "--concurrency must be at least 1, --retries and --rate at least 0")
+		printError(env, "", "--concurrency must be at least 1, --retries and --rate at least 0")
 		return exitUsage
 	}
 	u, err := url.Parse(*base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errorf(env, "give the scheme too: --base https://"+strings.TrimPrefix(*base, "//"), "--base %q is not an http or https URL", *base)
+		printError(env, "give the scheme too: --base https://"+strings.TrimPrefix(*base, "//"), "--base %q is not an http or https URL", *base)
 		return exitUsage
 	}
 	opts.Base = u
@@ -112,27 +94,27 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 		}
 	}
 	if *rulesFile == "" && *casesFile == "" && *sitemap == "" {
-		errorf(env, "give --rules FILE, --cases FILE or --sitemap FILE|URL", "nothing to verify: no redirects.json here")
+		printError(env, "give --rules FILE, --cases FILE or --sitemap FILE|URL", "nothing to verify: no redirects.json here")
 		return exitUsage
 	}
 	if *rulesFile != "" {
 		c := signpost.Load(*rulesFile, engine.Options{})
 		if c.Table == nil {
-			printDiagnostics(env.Stderr, c.Diagnostics.Errors())
-			errorf(env, "run 'signpost check "+*rulesFile+"' for every problem", "%s has errors: nothing was verified", *rulesFile)
+			printRuleErrors(env.Stderr, c.Diagnostics.Errors())
+			printError(env, "run 'signpost check "+*rulesFile+"' for every problem", "%s has errors: nothing was verified", *rulesFile)
 			return exitProblems
 		}
 		opts.Table = c.Table
 	}
 	if *casesFile != "" {
 		if opts.Cases, err = readCases(*casesFile); err != nil {
-			errorf(env, "", "%v", err)
+			printError(env, "", "%v", err)
 			return exitProblems
 		}
 	}
 	if *sitemap != "" {
 		if opts.Sitemap, err = readSitemap(ctx, *sitemap, opts.Timeout); err != nil {
-			errorf(env, "", "%v", err)
+			printError(env, "", "%v", err)
 			return exitFailure
 		}
 	}
@@ -141,7 +123,7 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 	res, err := verify.Run(ctx, opts)
 	bar.done()
 	if err != nil {
-		errorf(env, "", "%v", err)
+		printError(env, "", "%v", err)
 		return exitFailure
 	}
 	switch *format {
@@ -153,15 +135,15 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 		res.WriteText(env.Stdout, *strict)
 	}
 	if err != nil {
-		errorf(env, "", "%v", err)
+		printError(env, "", "%v", err)
 		return exitFailure
 	}
 	if noAnswer(res) {
-		errorf(env, "check the URL, and that the site is up", "%s does not answer: every request failed", *base)
+		printError(env, "check the URL, and that the site is up", "%s does not answer: every request failed", *base)
 		return exitFailure
 	}
 	if failed := res.FailedSources(*strict); len(failed) > 0 {
-		errorf(env, "", "%d sources differ from the rules: %s", len(failed), strings.Join(failed, ", "))
+		printError(env, "", "%d sources differ from the rules: %s", len(failed), strings.Join(failed, ", "))
 		return exitProblems
 	}
 	return exitOK
