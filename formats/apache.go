@@ -32,32 +32,50 @@ func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			continue
 		}
 		pattern := "^/?" + strings.TrimPrefix(src.regexBody(), "^/")
-		if src.Host != "" {
-			fmt.Fprintf(&b, "RewriteCond %%{HTTP_HOST} \"^%s(:[0-9]+)?$\" [NC]\n", regexp.QuoteMeta(src.Host))
-		}
 		if r.Status == rules.StatusGone {
+			if src.Host != "" {
+				fmt.Fprintf(&b, "RewriteCond %%{HTTP_HOST} \"^%s(:[0-9]+)?$\" [NC]\n", regexp.QuoteMeta(src.Host))
+			}
 			fmt.Fprintf(&b, "RewriteRule \"%s\" - [G,L]\n", pattern)
 			continue
 		}
 		caps := src.captures()
 		t := splitTarget(r.To)
 		esc := strings.NewReplacer(`$`, `\$`, `%`, `\%`)
-		to := renderTarget(esc.Replace(r.To), caps, false, func(name string) string {
+		ref := func(name string) string {
 			for i, n := range names {
 				if n == name {
 					return fmt.Sprintf("$%d", i+1)
 				}
 			}
 			return ""
-		}, nil)
+		}
+		cond := ""
+		if src.Host != "" {
+			cond = fmt.Sprintf("RewriteCond %%{HTTP_HOST} \"^%s(:[0-9]+)?$\" [NC]\n", regexp.QuoteMeta(src.Host))
+		}
 		flags := fmt.Sprintf("R=%d,L,NE", r.Status)
 		switch {
 		case r.Query == rules.QueryDrop:
 			flags += ",QSD"
+		case t.HasFragment:
+			// mod_rewrite would append the query after the fragment:
+			// write it in place for requests that have one.
+			with := renderTarget(esc.Replace(r.To), caps, true, ref, func(hasQuery bool) string {
+				if hasQuery {
+					return "&%{QUERY_STRING}"
+				}
+				return "?%{QUERY_STRING}"
+			})
+			fmt.Fprintf(&b, "RewriteCond %%{QUERY_STRING} .\n%sRewriteRule \"%s\" \"%s\" [%s,QSD]\n", cond, pattern, with, flags)
 		case t.HasQuery:
 			flags += ",QSA"
 		}
-		fmt.Fprintf(&b, "RewriteRule \"%s\" \"%s\" [%s]\n", pattern, to, flags)
+		to := renderTarget(esc.Replace(r.To), caps, false, ref, nil)
+		if t.HasFragment && r.Query == rules.QueryKeep {
+			flags += ",QSD" // the request had no query
+		}
+		fmt.Fprintf(&b, "%sRewriteRule \"%s\" \"%s\" [%s]\n", cond, pattern, to, flags)
 	}
 	return b.Bytes(), probs
 }

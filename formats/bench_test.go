@@ -40,14 +40,18 @@ func BenchmarkImportNetlify(b *testing.B) {
 // BenchmarkImportNetlifyChecked adds signpost's own validation of the
 // written file (parse and compile), as the import command runs it.
 func BenchmarkImportNetlifyChecked(b *testing.B) {
-	data := netlifyFile(10_000)
-	for b.Loop() {
-		imp, err := ImportNetlify("_redirects", data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := imp.Check(compileForTest); err != nil {
-			b.Fatal(err)
-		}
+	for _, n := range []int{10_000, 100_000} {
+		data := netlifyFile(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				imp, err := ImportNetlify("_redirects", data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := imp.Check(compileForTest); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
