@@ -2,7 +2,6 @@ package formats
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -172,12 +171,4 @@ func flatten(t *engine.Table, r *rules.Rule) {
 	if p := t.Resolve(src.Host, tg.Base, q); !strings.Contains(p.Location, probe) {
 		r.Query = rules.QueryDrop
 	}
-}
-
-// hostOf returns the host of an absolute target, or "".
-func hostOf(to string) string {
-	if u, err := url.Parse(to); err == nil && u.IsAbs() {
-		return u.Host
-	}
-	return ""
 }

@@ -2,7 +2,6 @@ package formats
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -207,12 +206,4 @@ func hasPlaceholder(to string, caps map[string]bool) bool {
 	found := false
 	substitute(to, caps, func(string) string { found = true; return "" })
 	return found
-}
-
-// keyURL renders a source back as a key: a full URL for host-qualified ones.
-func keyURL(host, path string) string {
-	if host == "" {
-		return path
-	}
-	return (&url.URL{Scheme: "https", Host: host}).String() + path
 }

@@ -18,12 +18,6 @@ func (imp *Imported) WriteJSON() []byte {
 	return data
 }
 
-// WriteSet writes any rules.Set as a redirects.json.
-func WriteSet(set *rules.Set) []byte {
-	imp := &Imported{Set: set}
-	return imp.WriteJSON()
-}
-
 // writeJSON also returns the line each rule is written on.
 func (imp *Imported) writeJSON() ([]byte, []int) {
 	var b bytes.Buffer

@@ -60,6 +60,7 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 	strict := fs.Bool("strict", false, "warnings (chains, loops, non-200 ends) fail the run too")
 	asJSON := fs.Bool("json", false, "the same as --format json")
 	format := fs.String("format", "text", "`FORMAT` of the report: text, json or junit")
+	caseInsensitive := fs.Bool("case-insensitive", false, "the rules match paths regardless of case, as the site serves them")
 	fs.Usage = func() {}
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -98,7 +99,7 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 		return exitUsage
 	}
 	if *rulesFile != "" {
-		c := signpost.Load(*rulesFile, engine.Options{})
+		c := signpost.Load(*rulesFile, engine.Options{CaseInsensitive: *caseInsensitive})
 		if c.Table == nil {
 			printRuleErrors(env.Stderr, c.Diagnostics.Errors())
 			printError(env, "run 'signpost check "+*rulesFile+"' for every problem", "%s has errors: nothing was verified", *rulesFile)
