@@ -209,7 +209,24 @@ func exportSets(t *testing.T) map[string]*rules.Set {
 	if _, err := imp.Check(compileForTest); err != nil {
 		t.Fatal(err)
 	}
-	return map[string]*rules.Set{"example": set, "netlify-excerpt": imp.Set}
+	sets := map[string]*rules.Set{"example": set, "netlify-excerpt": imp.Set}
+	// The whole kubernetes file, where the corpus is beside the clone.
+	for _, dir := range []string{"../../shared/corpus", "../../../shared/corpus"} {
+		data, err := os.ReadFile(filepath.Join(dir, "kubernetes-website.netlify_redirects"))
+		if err != nil {
+			continue
+		}
+		imp, err := ImportNetlify("kubernetes", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := imp.Check(compileForTest); err != nil {
+			t.Fatal(err)
+		}
+		sets["kubernetes"] = imp.Set
+		break
+	}
+	return sets
 }
 
 func TestExportNginxRunsInNginx(t *testing.T) {
