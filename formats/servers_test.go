@@ -464,7 +464,9 @@ func TestExportRandomRulesRunInServers(t *testing.T) {
 	}
 }
 
-func TestExportApacheRunsInApache(t *testing.T) {
+// apacheBinary returns the apache2 binary and its modules, or skips.
+func apacheBinary(t *testing.T) (string, string) {
+	t.Helper()
 	apache, err := exec.LookPath("apache2")
 	if err != nil {
 		if _, err = os.Stat("/usr/sbin/apache2"); err != nil {
@@ -476,6 +478,45 @@ func TestExportApacheRunsInApache(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(modules, "mod_rewrite.so")); err != nil {
 		t.Skipf("mod_rewrite is not in %s: the exported configuration is not run", modules)
 	}
+	return apache, modules
+}
+
+// runApache starts Apache on loopback with the exported rules in its server
+// configuration; what no rule redirects comes from an empty document root.
+func runApache(t *testing.T, apache, modules string, conf []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	port := freePort(t)
+	if err := os.WriteFile(filepath.Join(dir, "redirects.conf"), conf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	main := fmt.Sprintf(`ServerRoot %[1]s
+ServerName localhost
+Listen 127.0.0.1:%[2]d
+PidFile %[1]s/httpd.pid
+DefaultRuntimeDir %[1]s
+Mutex file:%[1]s default
+ErrorLog %[1]s/error.log
+LoadModule mpm_event_module %[3]s/mod_mpm_event.so
+LoadModule rewrite_module %[3]s/mod_rewrite.so
+DocumentRoot %[1]s/empty
+Include %[1]s/redirects.conf
+`, dir, port, modules)
+	if err := os.Mkdir(filepath.Join(dir, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "httpd.conf")
+	if err := os.WriteFile(path, []byte(main), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(apache, "-t", "-f", path).CombinedOutput(); err != nil {
+		t.Fatalf("apache rejects the exported configuration: %v\n%s\n%s", err, out, conf)
+	}
+	return startServer(t, port, filepath.Join(dir, "out.log"), apache, "-f", path, "-DFOREGROUND")
+}
+
+func TestExportApacheRunsInApache(t *testing.T) {
+	apache, modules := apacheBinary(t)
 	sets := exportSets(t)
 	for seed := range uint64(4) {
 		sets[fmt.Sprintf("random-%d", seed)] = randomSet(seed, 80)
@@ -491,39 +532,11 @@ func TestExportApacheRunsInApache(t *testing.T) {
 			if HasErrors(probs) {
 				t.Fatalf("problems: %v", probs)
 			}
-			dir := t.TempDir()
-			port := freePort(t)
-			if err := os.WriteFile(filepath.Join(dir, "redirects.conf"), conf, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			main := fmt.Sprintf(`ServerRoot %[1]s
-ServerName localhost
-Listen 127.0.0.1:%[2]d
-PidFile %[1]s/httpd.pid
-DefaultRuntimeDir %[1]s
-Mutex file:%[1]s default
-ErrorLog %[1]s/error.log
-LoadModule mpm_event_module %[3]s/mod_mpm_event.so
-LoadModule rewrite_module %[3]s/mod_rewrite.so
-DocumentRoot %[1]s/empty
-Include %[1]s/redirects.conf
-`, dir, port, modules)
-			if err := os.Mkdir(filepath.Join(dir, "empty"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(dir, "httpd.conf")
-			if err := os.WriteFile(path, []byte(main), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if out, err := exec.Command(apache, "-t", "-f", path).CombinedOutput(); err != nil {
-				t.Fatalf("apache rejects the exported configuration: %v\n%s\n%s", err, out, conf)
-			}
-			base := startServer(t, port, filepath.Join(dir, "out.log"), apache, "-f", path, "-DFOREGROUND")
+			base := runApache(t, apache, modules, conf)
 			c := cases
 			if name != "example" {
 				c = nil
 			}
-			// What no rule redirects comes from the empty document root.
 			checkServerPages(t, base, set, c, 0)
 		})
 	}
