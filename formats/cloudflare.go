@@ -22,6 +22,7 @@ func ExportCloudflareBulkCSV(set *rules.Set, opts ExportOptions) ([]byte, []Prob
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	ordered, probs := precedenceOrder(set, opts)
+	probs = append(probs, caseProblem(set, opts, "cloudflare bulk redirects")...)
 	seen := map[string]bool{}
 	for _, r := range ordered {
 		src := parseSource(r.Source)

@@ -50,10 +50,10 @@ func askRaw(base, host, pathQuery string) (int, string, error) {
 // (encoding, hostile, placeholders: nginx, Caddy and Apache write captures
 // as they decoded them, where the engine percent-encodes), slashes merged
 // and %2F decoded by nginx (normalization, original), chains through a
-// target with placeholders (chains: the export warns of each), and case-
-// insensitive matching (not exported).
+// target with placeholders (chains: the export warns of each).
 var conformsFully = map[string]bool{
 	"precedence": true, "prefix": true, "query": true, "root": true, "status": true, "hosts": true,
+	"case-insensitive": true,
 }
 
 // TestConformanceThroughExports runs the engine's conformance vectors
@@ -63,23 +63,23 @@ func TestConformanceThroughExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	servers := map[string]func(t *testing.T, set *rules.Set, tab *engine.Table) (string, int){}
+	servers := map[string]func(t *testing.T, set *rules.Set, tab *engine.Table, ci bool) (string, int){}
 	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
-		servers["nginx"] = func(t *testing.T, set *rules.Set, tab *engine.Table) (string, int) {
-			conf, _ := ExportNginx(set, ExportOptions{Table: tab})
+		servers["nginx"] = func(t *testing.T, set *rules.Set, tab *engine.Table, ci bool) (string, int) {
+			conf, _ := ExportNginx(set, ExportOptions{Table: tab, CaseInsensitive: ci})
 			return runNginx(t, "/usr/sbin/nginx", conf), 299
 		}
 	}
 	if caddy, err := exec.LookPath("caddy"); err == nil {
-		servers["caddy"] = func(t *testing.T, set *rules.Set, tab *engine.Table) (string, int) {
-			conf, _ := ExportCaddy(set, ExportOptions{Table: tab})
+		servers["caddy"] = func(t *testing.T, set *rules.Set, tab *engine.Table, ci bool) (string, int) {
+			conf, _ := ExportCaddy(set, ExportOptions{Table: tab, CaseInsensitive: ci})
 			return runCaddy(t, caddy, conf), 299
 		}
 	}
 	if _, err := os.Stat("/usr/lib/apache2/modules/mod_rewrite.so"); err == nil {
-		servers["apache"] = func(t *testing.T, set *rules.Set, tab *engine.Table) (string, int) {
+		servers["apache"] = func(t *testing.T, set *rules.Set, tab *engine.Table, ci bool) (string, int) {
 			apache, modules := apacheBinary(t)
-			conf, _ := ExportApache(set, ExportOptions{Table: tab})
+			conf, _ := ExportApache(set, ExportOptions{Table: tab, CaseInsensitive: ci})
 			return runApache(t, apache, modules, conf), 0
 		}
 	}
@@ -94,7 +94,7 @@ func TestConformanceThroughExports(t *testing.T) {
 				if ds.HasErrors() {
 					t.Skip()
 				}
-				base, page := start(t, set, tab)
+				base, page := start(t, set, tab, v.Options.CaseInsensitive)
 				bad := 0
 				for _, c := range v.Cases {
 					status, loc, err := askRaw(base, c.Host, c.URL)

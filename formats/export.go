@@ -17,6 +17,37 @@ type ExportOptions struct {
 	// Host is the site's host name, for targets that need full URLs
 	// (Cloudflare bulk redirects).
 	Host string
+	// CaseInsensitive matches paths regardless of case, as the engine does
+	// with the same option. nginx, Apache and Caddy can; the others report
+	// a problem.
+	CaseInsensitive bool
+}
+
+// caseFlag is the inline flag that makes a regular expression ignore case
+// when the options ask for it, in Go's syntax (Caddy).
+func (o ExportOptions) caseFlag() string {
+	if o.CaseInsensitive {
+		return "(?i)"
+	}
+	return ""
+}
+
+// pcreCaseFlag is caseFlag for PCRE (nginx, Apache), which folds the case
+// of letters outside ASCII only in UTF mode.
+func (o ExportOptions) pcreCaseFlag() string {
+	if o.CaseInsensitive {
+		return "(*UTF)(?i)"
+	}
+	return ""
+}
+
+// caseProblem reports that a format matches paths case-sensitively when
+// the rules are meant not to.
+func caseProblem(set *rules.Set, opts ExportOptions, format string) []Problem {
+	if !opts.CaseInsensitive {
+		return nil
+	}
+	return []Problem{{File: set.File, Message: format + " matches paths case-sensitively: the rules are meant to match regardless of case"}}
 }
 
 // Problem is a rule an exporter cannot express, or can express only with a
@@ -42,6 +73,9 @@ func (p Problem) String() string {
 	}
 	if where != "" {
 		where += ": "
+	}
+	if p.Source == "" {
+		return fmt.Sprintf("%s%s: %s", where, sev, p.Message)
 	}
 	return fmt.Sprintf("%s%s: %q: %s", where, sev, p.Source, p.Message)
 }

@@ -300,6 +300,7 @@ func prefers(a, b source) bool {
 func ExportNetlify(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	var b bytes.Buffer
 	ordered, probs := precedenceOrder(set, opts)
+	probs = append(probs, caseProblem(set, opts, "netlify")...)
 	b.WriteString(header(set, "#", "Netlify _redirects"))
 	for _, r := range ordered {
 		switch {

@@ -48,8 +48,12 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 		}
 		switch {
 		case src.Host != "":
-			re := "^" + regexp.QuoteMeta(src.Host) + strings.TrimPrefix(src.regex(true), "^")
+			re := opts.pcreCaseFlag() + "^" + regexp.QuoteMeta(src.Host) + strings.TrimPrefix(src.regex(true), "^")
 			fmt.Fprintf(&hosts, "if ($signpost_hostpath ~ %s) {\n\t%s\n}\n", nginxQuote(re), action)
+		case src.Exact && opts.CaseInsensitive:
+			// Exact rules become regular expressions, tried before the
+			// patterns.
+			fmt.Fprintf(&exact, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true)), action)
 		case src.Exact:
 			p := trimSlash(decodePath(src.Path))
 			for _, v := range []string{p, p + "/"} {
@@ -60,7 +64,7 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 				fmt.Fprintf(&exact, "location = %s {\n\t%s\n}\n", nginxQuote(v), action)
 			}
 		default:
-			fmt.Fprintf(&patterns, "location ~ %s {\n\t%s\n}\n", nginxQuote(src.regex(true)), action)
+			fmt.Fprintf(&patterns, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true)), action)
 		}
 	}
 	if hosts.Len() > 0 {

@@ -38,6 +38,7 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		Rules   []rule   `xml:"RoutingRule"`
 	}
 	ordered, probs := precedenceOrder(set, opts)
+	probs = append(probs, caseProblem(set, opts, "S3")...)
 	var written []*rules.Rule
 	for _, r := range ordered {
 		src := parseSource(r.Source)

@@ -60,6 +60,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	rulesFile := fs.String("rules", "redirects.json", "the rules `FILE`")
 	out := fs.String("o", "", "write to `FILE` instead of standard output")
 	host := fs.String("host", "", "the site's `HOST` name, for formats that need full URLs")
+	caseInsensitive := fs.Bool("case-insensitive", false, "match paths regardless of case, as the site is served (nginx, apache and caddy)")
 	fs.Usage = func() {}
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -78,13 +79,13 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		printError(env, "", "unknown format %q for --to: one of %s", *to, choiceList(exportFormats))
 		return exitUsage
 	}
-	c := signpost.Load(*rulesFile, engine.Options{})
+	c := signpost.Load(*rulesFile, engine.Options{CaseInsensitive: *caseInsensitive})
 	if c.Table == nil {
 		printRuleErrors(env.Stderr, c.Diagnostics.Errors())
 		printError(env, "run 'signpost check "+*rulesFile+"' for every problem", "%s has errors: nothing was exported", *rulesFile)
 		return exitProblems
 	}
-	data, probs := export(c.Set, formats.ExportOptions{Table: c.Table, Host: *host})
+	data, probs := export(c.Set, formats.ExportOptions{Table: c.Table, Host: *host, CaseInsensitive: *caseInsensitive})
 	if *out == "" {
 		env.Stdout.Write(data)
 	} else if err := writeFileAtomic(*out, data); err != nil {
