@@ -2,6 +2,7 @@ package formats
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -121,9 +122,15 @@ func precedenceOrder(set *rules.Set, opts ExportOptions) ([]*rules.Rule, []Probl
 	out := make([]*rules.Rule, len(set.Rules))
 	srcs := make(map[*rules.Rule]source, len(set.Rules))
 	var probs []Problem
+	hosts := map[string]bool{}
+	for _, r := range set.Rules {
+		if h := parseSource(r.Source).Host; h != "" {
+			hosts[h] = true
+		}
+	}
 	for i := range set.Rules {
 		r := set.Rules[i]
-		flatten(opts.Table, &r)
+		flatten(opts.Table, hosts, &r)
 		if next := chainsOn(opts.Table, &r); next != "" {
 			probs = append(probs, warning(set, &set.Rules[i], "its target can lead into the rule %q: the engine answers in one hop, this export in two", next))
 		}
@@ -176,14 +183,30 @@ func chainsOn(t *engine.Table, r *rules.Rule) string {
 // engine does: with the chain's end as its target, 410 when the chain ends
 // at a gone page, and the query dropped when any rule of the chain drops
 // it.
-func flatten(t *engine.Table, r *rules.Rule) {
+//
+// A target is on the same site when it is a path, or a full URL for a host
+// that has rules of its own (hosts).
+func flatten(t *engine.Table, hosts map[string]bool, r *rules.Rule) {
 	src := parseSource(r.Source)
-	if t == nil || r.To == "" || !isLocal(r.To) || hasPlaceholder(r.To, src.captures()) {
+	if t == nil || r.To == "" || hasPlaceholder(r.To, src.captures()) {
 		return
 	}
-	tg := splitTarget(r.To)
-	// The next request goes to the same host as this one.
-	d := t.Resolve(src.Host, tg.Base, tg.Query)
+	// The next request goes to the same host as this one, or to the
+	// target's.
+	host, to, origin := src.Host, r.To, ""
+	if !isLocal(to) {
+		u, err := url.Parse(to)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !hosts[strings.ToLower(u.Hostname())] {
+			return
+		}
+		host, origin = u.Host, u.Scheme+"://"+u.Host
+		to = strings.TrimPrefix(to, origin)
+		if !strings.HasPrefix(to, "/") {
+			to = "/" + to
+		}
+	}
+	tg := splitTarget(to)
+	d := t.Resolve(host, tg.Base, tg.Query)
 	if !d.Match {
 		return
 	}
@@ -192,6 +215,9 @@ func flatten(t *engine.Table, r *rules.Rule) {
 		return
 	}
 	loc := d.Location
+	if origin != "" && isLocal(loc) {
+		loc = origin + loc // a path on the target's host
+	}
 	if tg.HasFragment && !strings.Contains(loc, "#") {
 		loc += "#" + tg.Fragment
 	}
@@ -202,7 +228,7 @@ func flatten(t *engine.Table, r *rules.Rule) {
 	if tg.HasQuery {
 		q = tg.Query + "&" + probe
 	}
-	if p := t.Resolve(src.Host, tg.Base, q); !strings.Contains(p.Location, probe) {
+	if p := t.Resolve(host, tg.Base, q); !strings.Contains(p.Location, probe) {
 		r.Query = rules.QueryDrop
 	}
 }
