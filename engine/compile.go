@@ -186,63 +186,96 @@ func (c *compiler) flattenAll() {
 		}
 		return t.hosts[r.src.host]
 	}
+	loops := map[string]bool{} // the loops reported, by their rules
 	var buf []int
-	for k := range t.entries {
+	for k := range t.entries { // in file order
 		i := int(t.entries[k].rule)
-		r := &t.rules[i]
-		e, chain, gone, problem := c.flatten(i, hostOf(r), buf)
+		e, chain, gone, problem := c.flatten(i, hostOf(&t.rules[i]), buf)
 		buf = chain
-		rr := &c.set.Rules[i]
-		switch problem {
-		case "self":
-			c.report(rules.Error, rr.KeyPos, "self-redirect", "remove the rule, or point it somewhere else", "%q redirects to itself", rr.Source)
-			e = entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1, loc: r.to.static}
-		case "loop":
-			// Report a loop once, at its first rule in the file; a rule that
-			// leads into a loop gets its own error.
-			repeat := chain[len(chain)-1]
-			start := 0
-			for chain[start] != repeat {
-				start++
-			}
-			cycle := chain[start:]
-			first := slices.Min(cycle[:len(cycle)-1])
-			switch {
-			case start > 0:
-				c.report(rules.Error, rr.KeyPos, "loop", "change the rules of the loop so that the chain ends at a page", "%q leads into a redirect loop: %s", rr.Source, c.chainText(chain))
-			case i == first:
-				c.report(rules.Error, rr.KeyPos, "loop", "change one of these rules so that the chain ends at a page", "redirect loop: %s", c.chainText(chain))
-			}
-			e = entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1, loc: r.to.static}
-		case "long":
-			c.report(rules.Error, rr.KeyPos, "chain-too-long", "point the rules at their final targets", "the chain from %q passes more than %d rules: %s", rr.Source, t.opts.MaxHops, c.chainText(chain))
-			e = entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1, loc: r.to.static}
-		default:
-			if len(chain) > 1 && gone < 0 {
-				c.report(rules.Warning, rr.KeyPos, "chain", fmt.Sprintf("point %q straight at %q", rr.Source, e.loc),
-					"chain: %s; visitors are sent to %q in one hop", c.chainText(chain), e.loc)
-			}
-			if gone >= 0 {
-				c.report(rules.Warning, rr.KeyPos, "to-gone", fmt.Sprintf("give %q the status 410 itself", rr.Source), "%q redirects to %q, which is gone: it answers 410", rr.Source, c.set.Rules[gone].Source)
-			}
+		if problem != "" {
+			c.reportChain(i, t.rules[i].src.host, chain, problem, loops)
+			e = c.single(i)
+		} else if rr := &c.set.Rules[i]; gone >= 0 {
+			c.report(rules.Warning, rr.KeyPos, "to-gone", fmt.Sprintf("give %q the status 410 itself", rr.Source), "%q redirects to %q, which is gone: it answers 410", rr.Source, c.set.Rules[gone].Source)
+		} else if len(chain) > 1 {
+			c.report(rules.Warning, rr.KeyPos, "chain", fmt.Sprintf("point %q straight at %q", rr.Source, e.loc),
+				"chain: %s; visitors are sent to %q in one hop", c.chainText(chain), e.loc)
 		}
 		flat[k] = e
 	}
-	// A host with rules of its own may end a host-less chain elsewhere.
-	for _, h := range t.hosts {
-		for p, k := range t.any.exact {
-			i := int(t.entries[k].rule)
-			e, _, _, problem := c.flatten(i, h, buf)
-			if problem == "" && e != flat[k] {
+	// A host with rules of its own may end a host-less chain elsewhere. The
+	// overrides go straight into t.entries: flatten matches through the
+	// overrides made so far, which must be valid entries.
+	t.entries = flat
+	hosts := make([]string, 0, len(t.hosts))
+	for host := range t.hosts {
+		hosts = append(hosts, host)
+	}
+	slices.Sort(hosts)
+	for _, host := range hosts {
+		h := t.hosts[host]
+		for k := range flat {
+			i := int(flat[k].rule)
+			r := &t.rules[i]
+			if r.src.host != "" {
+				continue
+			}
+			e, chain, _, problem := c.flatten(i, h, buf)
+			buf = chain
+			if problem != "" {
+				c.reportChain(i, host, chain, problem, loops)
+				continue
+			}
+			if e != t.entries[k] {
 				if h.override == nil {
 					h.override = map[string]int32{}
 				}
-				flat = append(flat, e)
-				h.override[p] = int32(len(flat) - 1)
+				t.entries = append(t.entries, e)
+				h.override[r.src.path] = int32(len(t.entries) - 1)
 			}
 		}
 	}
-	t.entries = flat
+}
+
+// single is the entry of exact rule i without its chain, for a rule whose
+// chain is in error.
+func (c *compiler) single(i int) entry {
+	r := &c.t.rules[i]
+	return entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1, loc: r.to.static}
+}
+
+// reportChain reports the problem flatten found in the chain of rule i for
+// requests to host ("" for a host without rules of its own). A loop is
+// reported once, at the first rule in the file that meets it; a rule that
+// leads into a loop gets its own error.
+func (c *compiler) reportChain(i int, host string, chain []int, problem string, loops map[string]bool) {
+	rr := &c.set.Rules[i]
+	on := ""
+	if host != "" && host != c.t.rules[i].src.host {
+		on = fmt.Sprintf(" (for requests to %s)", host)
+	}
+	switch problem {
+	case "self":
+		c.report(rules.Error, rr.KeyPos, "self-redirect", "remove the rule, or point it somewhere else", "%q redirects to itself%s", rr.Source, on)
+	case "long":
+		c.report(rules.Error, rr.KeyPos, "chain-too-long", "point the rules at their final targets", "the chain from %q passes more than %d rules%s: %s", rr.Source, c.t.opts.MaxHops, on, c.chainText(chain))
+	case "loop":
+		repeat := chain[len(chain)-1]
+		start := 0
+		for chain[start] != repeat {
+			start++
+		}
+		cycle := slices.Clone(chain[start : len(chain)-1])
+		slices.Sort(cycle)
+		key := fmt.Sprint(host, cycle)
+		switch {
+		case start > 0:
+			c.report(rules.Error, rr.KeyPos, "loop", "change the rules of the loop so that the chain ends at a page", "%q leads into a redirect loop%s: %s", rr.Source, on, c.chainText(chain))
+		case !loops[key]:
+			c.report(rules.Error, rr.KeyPos, "loop", "change one of these rules so that the chain ends at a page", "redirect loop%s: %s", on, c.chainText(chain))
+		}
+		loops[key] = true
+	}
 }
 
 // checkPatterns tries each pattern rule on a sample path and reports the

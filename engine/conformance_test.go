@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/signposthq/signpost/engine"
@@ -15,9 +16,6 @@ func TestConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !engineMatches() {
-		t.Skip("engine: Resolve matches nothing yet (TODO(engine) in table.go); the conformance vectors wait for it")
-	}
 	conformance.Run(t, vectors, func(t *testing.T, v *conformance.Vector) (conformance.Resolver, error) {
 		set, ds := rules.Parse(v.Name+"/redirects.json", v.Rules)
 		if err := ds.Err(); err != nil {
@@ -29,6 +27,7 @@ func TestConformance(t *testing.T) {
 		}
 		return func(host, path, rawQuery string) (int, string, string, bool) {
 			d := table.Resolve(host, path, rawQuery)
+			checkTrace(t, table, host, path, rawQuery, d)
 			rule := ""
 			if d.Rule != nil {
 				rule = d.Rule.Source
@@ -38,11 +37,26 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// engineMatches reports whether the engine resolves the simplest rule at
-// all, so that a stub engine skips the vectors with one clear message
-// instead of hundreds of failures.
-func engineMatches() bool {
-	set, _ := rules.Parse("probe.json", []byte(`{"/a": {"to": "/b"}}`))
-	table, ds := engine.Compile(set, engine.Options{})
-	return table != nil && !ds.HasErrors() && table.Resolve("", "/a", "").Match
+// checkTrace checks that Trace tells the story of Resolve's answer.
+func checkTrace(t *testing.T, table *engine.Table, host, path, rawQuery string, d engine.Decision) {
+	t.Helper()
+	hops := table.Trace(host, path, rawQuery)
+	if !d.Match || len(hops) == 0 {
+		if len(hops) != 0 || d.Match {
+			t.Errorf("Trace(%q, %q, %q) = %d hops, Resolve matches nothing", host, path, rawQuery, len(hops))
+		}
+		return
+	}
+	last := hops[len(hops)-1]
+	status := hops[0].Status
+	if last.Status == 410 {
+		status = 410
+	}
+	if len(hops) != d.Hops || hops[0].Rule != d.Rule || last.Location != d.Location || status != d.Status {
+		var got []string
+		for _, h := range hops {
+			got = append(got, fmt.Sprintf("%q %d %q", h.Rule.Source, h.Status, h.Location))
+		}
+		t.Errorf("Trace(%q, %q, %q) = %v; Resolve = %d %q rule %q in %d hops", host, path, rawQuery, got, d.Status, d.Location, d.Rule.Source, d.Hops)
+	}
 }

@@ -68,7 +68,7 @@
 // Compile reports loops and chains that do not end within MaxHops as errors
 // and other chains as warnings; a pattern rule whose chain does not end for
 // some request (which Compile cannot always see) answers with its own target
-// alone, never a loop.
+// alone rather than following it further.
 //
 // # Safety
 //

@@ -122,3 +122,22 @@ func TestCompileDiagnostics(t *testing.T) {
 		}
 	}
 }
+
+// Loops through pattern rules, or only on one host, are errors too.
+func TestCompileLoops(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{`{"/a/*": {"to": "/:splat", "statusCode": 302}, "/b": {"to": "/a/b"}}`, "redirect loop: /b → /a/* → /b"},
+		{`{"/a/*": {"to": "/a", "statusCode": 302, "query": "drop"}, "https://h.example/b": {"to": "/a/b", "statusCode": 302}, "/a": {"to": "/b", "statusCode": 302}}`,
+			"redirect loop: https://h.example/b → /a/* → /a → https://h.example/b"},
+		{`{"/x": {"to": "/y"}, "/y": {"to": "/z"}, "/z": {"to": "/x"}}`, "redirect loop: /x → /y → /z → /x"},
+	} {
+		set, ds := rules.Parse("t.json", []byte(c.src))
+		if ds.HasErrors() {
+			t.Fatal(ds.Err())
+		}
+		_, ds = Compile(set, Options{})
+		if n := strings.Count(ds.Err().Error(), "redirect loop"); n != 1 || !strings.Contains(ds.Err().Error(), c.want) {
+			t.Errorf("%s:\ngot  %v\nwant %q once", c.src, ds.Err(), c.want)
+		}
+	}
+}

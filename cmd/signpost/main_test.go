@@ -2,13 +2,10 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
-	"github.com/signposthq/signpost/engine"
-	"github.com/signposthq/signpost/rules"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected outputs in testdata/script from what the commands print")
@@ -30,17 +27,6 @@ func TestScripts(t *testing.T) {
 			root, err := filepath.Abs(filepath.Join("..", ".."))
 			env.Setenv("REPO", root)
 			return err
-		},
-		Condition: func(cond string) (bool, error) {
-			switch cond {
-			case "engine":
-				// Whether the engine resolves anything yet, so scripts
-				// that need real matching can say [!engine] skip.
-				set, _ := rules.Parse("probe.json", []byte(`{"/a": {"to": "/b"}}`))
-				t, ds := engine.Compile(set, engine.Options{})
-				return t != nil && !ds.HasErrors() && t.Resolve("", "/a", "").Match, nil
-			}
-			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 	})
 }
