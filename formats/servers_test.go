@@ -27,11 +27,11 @@ type exampleCase struct {
 
 func exampleSet(t *testing.T) (*rules.Set, []exampleCase) {
 	t.Helper()
-	set, ds := rules.Load("../examples/site/redirects.json")
+	set, ds := rules.Load("testdata/example/redirects.json")
 	if ds.HasErrors() {
 		t.Fatal(ds.Err())
 	}
-	data, err := os.ReadFile("../examples/site/cases.json")
+	data, err := os.ReadFile("testdata/example/cases.json")
 	if err != nil {
 		t.Fatal(err)
 	}
