@@ -19,12 +19,15 @@ import (
 //
 // nginx matches the decoded, normalized path ($uri) and writes captured
 // values into the Location as they are; a target that holds "$" cannot be
-// written, as nginx would read it as a variable.
+// written, as nginx would read it as a variable. The header asks for
+// "merge_slashes off", without which nginx takes /a//b for /a/b.
 func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	var b, hosts, exact, patterns bytes.Buffer
 	ordered, probs := precedenceOrder(set, opts)
 	b.WriteString(header(set, "#", "nginx redirects"))
 	b.WriteString("# Include it inside the site's server block: include signpost-redirects.conf;\n")
+	b.WriteString("# With it in the server block: absolute_redirect off; (keeps path targets relative)\n")
+	b.WriteString("# and merge_slashes off; (so /a//b is not /a/b, as signpost decides).\n")
 	b.WriteString("set $signpost_q \"\";\nset $signpost_qa \"\";\nif ($args != \"\") {\n\tset $signpost_q \"?$args\";\n\tset $signpost_qa \"&$args\";\n}\n")
 	seen := map[string]bool{}
 	for _, r := range ordered {

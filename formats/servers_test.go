@@ -289,6 +289,7 @@ http {
 	server {
 		listen 127.0.0.1:%[2]d;
 		absolute_redirect off;
+		merge_slashes off;
 		include %[1]s/redirects.conf;
 		location / { return 299 "page"; }
 	}
