@@ -542,3 +542,46 @@ func TestExportApacheRunsInApache(t *testing.T) {
 		})
 	}
 }
+
+// TestExportOddSourcesRunInServers: keys with spaces, quotes, braces,
+// semicolons, "$", backslashes and non-ASCII letters make configurations
+// each server accepts, and answer as the engine does (rules a format
+// cannot express are left out and named).
+func TestExportOddSourcesRunInServers(t *testing.T) {
+	set, ds := rules.Load("testdata/hostile/redirects.json")
+	if ds.HasErrors() {
+		t.Fatal(ds.Err())
+	}
+	tab := compileTable(t, set)
+	kept := func(probs []Problem) *rules.Set {
+		out := &rules.Set{File: set.File}
+		for _, r := range set.Rules {
+			dropped := false
+			for _, p := range probs {
+				dropped = dropped || (!p.Warning && p.Source == r.Source)
+			}
+			if !dropped {
+				r.Index = len(out.Rules)
+				out.Rules = append(out.Rules, r)
+			}
+		}
+		return out
+	}
+	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
+		t.Run("nginx", func(t *testing.T) {
+			conf, probs := ExportNginx(set, ExportOptions{Table: tab})
+			checkServer(t, runNginx(t, "/usr/sbin/nginx", conf), kept(probs), nil)
+		})
+	}
+	if caddy, err := exec.LookPath("caddy"); err == nil {
+		t.Run("caddy", func(t *testing.T) {
+			conf, probs := ExportCaddy(set, ExportOptions{Table: tab})
+			checkServer(t, runCaddy(t, caddy, conf), kept(probs), nil)
+		})
+	}
+	t.Run("apache", func(t *testing.T) {
+		apache, modules := apacheBinary(t)
+		conf, probs := ExportApache(set, ExportOptions{Table: tab})
+		checkServerPages(t, runApache(t, apache, modules, conf), kept(probs), nil, 0)
+	})
+}
