@@ -22,6 +22,10 @@ type ExportOptions struct {
 	// with the same option. nginx, Apache and Caddy can; the others report
 	// a problem.
 	CaseInsensitive bool
+
+	// singleHost is set by exporters whose target serves one host (S3): no
+	// host-qualified copies of rules are made for them.
+	singleHost bool
 }
 
 // caseFlag is the inline flag that makes a regular expression ignore case
@@ -137,6 +141,13 @@ func precedenceOrder(set *rules.Set, opts ExportOptions) ([]*rules.Rule, []Probl
 		out[i] = &r
 		srcs[&r] = parseSource(r.Source)
 	}
+	if opts.singleHost {
+		hosts = nil
+	}
+	for _, r := range perHost(opts.Table, set, hosts) {
+		out = append(out, r)
+		srcs[r] = parseSource(r.Source)
+	}
 	rank := func(s source) int {
 		n := 0
 		if s.Host == "" {
@@ -160,6 +171,48 @@ func precedenceOrder(set *rules.Set, opts ExportOptions) ([]*rules.Rule, []Probl
 		return a.Index - b.Index
 	})
 	return out, probs
+}
+
+// probe is a query string exporters send through the engine to learn
+// whether a chain passes the request's query on.
+const probe = "signpost-export-probe=1"
+
+// perHost returns host-qualified copies of the exact rules without a host
+// whose chain ends elsewhere for a request to one of the hosts that have
+// rules of their own: /a -> /b, with https://old.example.com/b a rule,
+// answers a request for old.example.com/a with that rule's target. A
+// server that has no chains needs the copy to answer the same.
+func perHost(t *engine.Table, set *rules.Set, hosts map[string]bool) []*rules.Rule {
+	if t == nil || len(hosts) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(hosts))
+	for h := range hosts {
+		names = append(names, h)
+	}
+	slices.Sort(names)
+	var out []*rules.Rule
+	for _, h := range names {
+		for i := range set.Rules {
+			r := &set.Rules[i]
+			src := parseSource(r.Source)
+			if src.Host != "" || !src.Exact || r.Status == rules.StatusGone {
+				continue
+			}
+			dh, d0 := t.Resolve(h, src.Path, ""), t.Resolve("", src.Path, "")
+			if !dh.Match || dh.Rule == nil || dh.Rule.Source != r.Source || (dh.Status == d0.Status && dh.Location == d0.Location) {
+				continue
+			}
+			c := &rules.Rule{Source: "https://" + h + src.Path, To: dh.Location, Status: dh.Status, Index: r.Index, KeyPos: r.KeyPos}
+			if dh.Status == rules.StatusGone {
+				c.To = ""
+			} else if p := t.Resolve(h, src.Path, probe); !strings.Contains(p.Location, probe) {
+				c.Query = rules.QueryDrop
+			}
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // chainsOn returns the source of a rule that a target with placeholders
@@ -223,7 +276,6 @@ func flatten(t *engine.Table, hosts map[string]bool, r *rules.Rule) {
 	}
 	r.To = loc
 	// Does the chain pass a request's query on?
-	const probe = "signpost-export-probe=1"
 	q := probe
 	if tg.HasQuery {
 		q = tg.Query + "&" + probe

@@ -37,6 +37,7 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		XMLName xml.Name `xml:"RoutingRules"`
 		Rules   []rule   `xml:"RoutingRule"`
 	}
+	opts.singleHost = true
 	ordered, probs := precedenceOrder(set, opts)
 	probs = append(probs, caseProblem(set, opts, "S3")...)
 	var written []*rules.Rule
