@@ -1,0 +1,200 @@
+package jsgen
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Node runs generated code in a Node.js process: events go in one per line
+// and answers come back in order, so thousands of requests cost one process
+// start. It is what `signpost simulate --runtime node` and the differential
+// tests use.
+type Node struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	out    *bufio.Reader
+	stderr *strings.Builder
+	dir    string
+	mu     sync.Mutex
+}
+
+// ErrNoNode is returned when no node executable is on PATH.
+var ErrNoNode = errors.New("node (Node.js) is not installed or not on PATH")
+
+// StartLambda starts Node.js on a Lambda@Edge deployment package.
+func StartLambda(ctx context.Context, zipData []byte) (*Node, error) {
+	dir, err := os.MkdirTemp("", "signpost-lambda-")
+	if err != nil {
+		return nil, err
+	}
+	if err := unzipTo(zipData, dir); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return startNode(ctx, dir, "lambda", filepath.Join(dir, "index.mjs"))
+}
+
+// StartFunction starts Node.js on a CloudFront Function and its
+// KeyValueStore contents (nil when the function uses none).
+func StartFunction(ctx context.Context, code []byte, kvs []KV) (*Node, error) {
+	dir, err := os.MkdirTemp("", "signpost-function-")
+	if err != nil {
+		return nil, err
+	}
+	args := []string{filepath.Join(dir, "function.js")}
+	if err := os.WriteFile(args[0], code, 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if kvs != nil {
+		data, err := KVSFile(kvs)
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		args = append(args, filepath.Join(dir, "kvs.json"))
+		if err := os.WriteFile(args[1], data, 0o644); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	return startNode(ctx, dir, "function", args...)
+}
+
+func startNode(ctx context.Context, dir, kind string, args ...string) (*Node, error) {
+	bin, err := exec.LookPath("node")
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, ErrNoNode
+	}
+	driver := filepath.Join(dir, "signpost-driver.mjs")
+	if err := os.WriteFile(driver, []byte(mustRead("js/driver.mjs")), 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, bin, append([]string{driver, kind}, args...)...)
+	n := &Node{cmd: cmd, dir: dir, stderr: &strings.Builder{}}
+	cmd.Stderr = &lockedWriter{w: n.stderr}
+	if n.stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	n.out = bufio.NewReaderSize(stdout, 1<<20)
+	if err := cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return n, nil
+}
+
+// Run sends events (each marshalled to one JSON line) and returns the raw
+// JSON answers in order. An event the code throws on gives an error naming
+// the event's index and the JavaScript error.
+func (n *Node) Run(events []any) ([]json.RawMessage, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	errc := make(chan error, 1)
+	go func() {
+		w := bufio.NewWriterSize(n.stdin, 1<<20)
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for _, ev := range events {
+			if err := enc.Encode(ev); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- w.Flush()
+	}()
+	out := make([]json.RawMessage, len(events))
+	for i := range events {
+		line, err := n.out.ReadBytes('\n')
+		if err != nil {
+			return nil, fmt.Errorf("node stopped after %d of %d events: %v\n%s", i, len(events), err, n.stderrText())
+		}
+		var ans struct {
+			Result json.RawMessage `json:"result"`
+			Error  string          `json:"error"`
+		}
+		if err := json.Unmarshal(line, &ans); err != nil {
+			return nil, fmt.Errorf("node answered %q: %v", line, err)
+		}
+		if ans.Error != "" {
+			return nil, fmt.Errorf("event %d: the generated code threw: %s", i, ans.Error)
+		}
+		out[i] = ans.Result
+	}
+	if err := <-errc; err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Stderr returns what the code logged (console.error) so far.
+func (n *Node) Stderr() string { return n.stderrText() }
+
+func (n *Node) stderrText() string {
+	lw := n.cmd.Stderr.(*lockedWriter)
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return n.stderr.String()
+}
+
+// Close stops the process and removes its files.
+func (n *Node) Close() error {
+	n.stdin.Close()
+	err := n.cmd.Wait()
+	os.RemoveAll(n.dir)
+	return err
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// unzipTo writes the files of a deployment package into dir.
+func unzipTo(data []byte, dir string) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return err
+	}
+	for _, f := range zr.File {
+		if strings.Contains(f.Name, "..") || strings.HasPrefix(f.Name, "/") {
+			return fmt.Errorf("package holds an unsafe file name %q", f.Name)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.Name), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
