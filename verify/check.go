@@ -118,7 +118,7 @@ func follow(ctx context.Context, f *fetcher, opts Options, c *Check, here *url.U
 			continue
 		}
 		if hops > 1 {
-			c.finding(c.Kind == KindSitemap, "%d redirects before the end, where the rules serve chains in one: %s", hops, chainText(c.Chain))
+			c.finding(c.Kind == KindSitemap, "%d redirects before the end, each one more round trip for a visitor: %s", hops, chainText(c.Chain))
 		}
 		if a.Status != 200 {
 			c.finding(c.Kind == KindSitemap, "ends at %d: %s", a.Status, chainText(c.Chain))

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"net"
+	"strconv"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -45,7 +48,22 @@ func TestFormatsScripts(t *testing.T) {
 			env.Setenv("SITE", site.URL)
 			env.Setenv("WRONG", wrong.URL)
 			env.Setenv("EXAMPLES", examples)
-			return nil
+			// A free port for "signpost serve" in the background.
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			env.Setenv("PORT", strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+			return l.Close()
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "serve":
+				// Whether the serve command is built in, for the script
+				// that verifies what it serves.
+				return commands["serve"] != nil, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 	})
 }
