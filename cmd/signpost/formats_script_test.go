@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"net"
-	"strconv"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
