@@ -31,7 +31,7 @@ func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			probs = append(probs, problem(set, r, "mod_rewrite has only $1 to $9 for captured values; the source captures %d", len(names)))
 			continue
 		}
-		pattern := opts.pcreCaseFlag() + "^/?" + strings.TrimPrefix(src.regexBody(), "^/")
+		pattern := opts.pcreCaseFlag() + "^/?" + strings.TrimPrefix(src.regex(false, r.To), "^/")
 		if r.Status == rules.StatusGone {
 			if src.Host != "" {
 				fmt.Fprintf(&b, "RewriteCond %%{HTTP_HOST} \"^%s(:[0-9]+)?$\" [NC]\n", regexp.QuoteMeta(src.Host))

@@ -33,7 +33,7 @@ func ExportCaddy(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			if src.Host != "" {
 				fmt.Fprintf(&b, "\t\thost %s\n", src.Host)
 			}
-			fmt.Fprintf(&b, "\t\tpath_regexp %s %s\n", name, caddyQuote(opts.caseFlag()+src.regex(true)))
+			fmt.Fprintf(&b, "\t\tpath_regexp %s %s\n", name, caddyQuote(opts.caseFlag()+src.regex(true, r.To)))
 			if extra != "" {
 				fmt.Fprintf(&b, "\t\t%s\n", extra)
 			}

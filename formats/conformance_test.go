@@ -44,6 +44,19 @@ func askRaw(base, host, pathQuery string) (int, string, error) {
 	return resp.StatusCode, loc, nil
 }
 
+// unsafeLocation says why a Location a server sent could take a visitor to
+// another site or split the response, or "": the invariant every engine
+// keeps, exports included, whatever the request.
+func unsafeLocation(loc string) string {
+	switch {
+	case strings.HasPrefix(loc, "//"), strings.HasPrefix(loc, "/\\"), strings.HasPrefix(loc, "\\"):
+		return "a protocol-relative Location (another site)"
+	case strings.ContainsFunc(loc, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return "a control character in the Location"
+	}
+	return ""
+}
+
 // conformsFully lists the vectors an exported server must pass case by
 // case. The others test what servers do differently and an export cannot
 // change, and are logged: decoded values written raw into the Location
@@ -101,6 +114,9 @@ func TestConformanceThroughExports(t *testing.T) {
 					if err != nil {
 						t.Logf("%s: %v", c.URL, err)
 						continue
+					}
+					if why := unsafeLocation(loc); why != "" {
+						t.Errorf("%s:%d: %s %s: the server answers %d %q: %s", v.File, c.Line, c.Host, c.URL, status, loc, why)
 					}
 					isPage := status == page || page == 0 && (status < 300 || status >= 400 && status != 410)
 					ok := (!c.Match && isPage) || (c.Match && status == c.Status && (c.Safe || loc == c.Location))

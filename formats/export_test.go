@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -178,6 +179,34 @@ func TestExportWarnsOfChainsThroughPlaceholders(t *testing.T) {
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the export lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestExportedPatternsRefuseProtocolRelativeTargets: a capture that starts
+// the target's path can never start with "/" or "\" (which would make
+// //evil.example or /\evil.example), and no capture holds a control
+// character (header splitting). Requests that would are not redirected.
+func TestExportedPatternsRefuseProtocolRelativeTargets(t *testing.T) {
+	for _, tc := range []struct {
+		source, to string
+		bad, good  []string
+	}{
+		{"/go/*", "/:splat", []string{"/go//evil.example", "/go/\\evil.example", "/go/a\r\nb"}, []string{"/go/a/b", "/go", "/go/"}},
+		{"/go/*", "/:splat/x", []string{"/go", "/go//evil.example"}, []string{"/go/a"}},
+		{"/u/:id", "/:id.html", []string{"/u/\\evil.example"}, []string{"/u/ada"}},
+		{"/n/*", "/news/:splat", []string{"/n/a\nb"}, []string{"/n//x"}},
+	} {
+		re := regexp.MustCompile(parseSource(tc.source).regex(true, tc.to))
+		for _, p := range tc.bad {
+			if re.MatchString(p) {
+				t.Errorf("%s -> %s: %q matches %s", tc.source, tc.to, p, re)
+			}
+		}
+		for _, p := range tc.good {
+			if !re.MatchString(p) {
+				t.Errorf("%s -> %s: %q does not match %s", tc.source, tc.to, p, re)
+			}
 		}
 	}
 }

@@ -9,21 +9,61 @@ import (
 // paths, in the syntax Go, PCRE (nginx, Apache) and Caddy share. Captures
 // are numbered in order: each :name, then the splat. The expression
 // ignores one trailing slash as the engine does.
-func (s source) regexBody() string { return s.regex(false) }
+func (s source) regexBody() string { return s.regex(false, "") }
 
-// regex is regexBody with named groups ("(?P<sp_NAME>") when named is set.
-func (s source) regex(named bool) string {
+// Character classes of captured values. Exported servers write captures
+// into the Location as they decoded them, so a capture never holds a
+// control character (no header splitting), and one that starts a target's
+// path never starts with "/" or "\\" (no protocol-relative Location such
+// as //evil.example from /go//evil.example): such requests are not
+// redirected at all, where the engine would make them safe.
+const (
+	ctl         = `\x00-\x1f\x7f`
+	splatClass  = `[^` + ctl + `]*`
+	paramClass  = `[^/` + ctl + `]+`
+	leadSplat   = `(?:[^/\\` + ctl + `][^` + ctl + `]*)?`
+	leadSplatNE = `[^/\\` + ctl + `][^` + ctl + `]*`
+	leadParam   = `[^/\\` + ctl + `][^/` + ctl + `]*`
+)
+
+// regex is regexBody with named groups ("(?P<sp_NAME>") when named is
+// set, and with the captures that start the path of target (a rule's "to")
+// kept from starting with a slash or backslash.
+func (s source) regex(named bool, target string) string {
 	group := func(name string) string {
 		if named {
 			return "(?P<sp_" + name + ">"
 		}
 		return "("
 	}
+	// Which capture, if any, starts the target's path, and whether
+	// anything follows it there (an empty value would then leave "//").
+	lead, follows := "", false
+	if base := splitTarget(target).Base; strings.HasPrefix(base, "/:") {
+		n := 2
+		for n < len(base) && (base[n] == '_' || base[n] >= 'a' && base[n] <= 'z' || base[n] >= 'A' && base[n] <= 'Z' || n > 2 && base[n] >= '0' && base[n] <= '9') {
+			n++
+		}
+		lead, follows = base[2:n], n < len(base)
+	}
+	class := func(name string, splat bool) string {
+		switch {
+		case name != lead && splat:
+			return splatClass
+		case name != lead:
+			return paramClass
+		case !splat:
+			return leadParam
+		case follows:
+			return leadSplatNE
+		}
+		return leadSplat
+	}
 	var b strings.Builder
 	b.WriteByte('^')
 	for i, p := range s.Parts {
 		if p.Param != "" {
-			b.WriteString(group(p.Param) + "[^/]+)")
+			b.WriteString(group(p.Param) + class(p.Param, false) + ")")
 			continue
 		}
 		lit := p.Lit
@@ -32,7 +72,11 @@ func (s source) regex(named bool) string {
 		case last && s.Splat && strings.HasSuffix(lit, "/"):
 			// /blog/* matches /blog, /blog/ and /blog/x.
 			b.WriteString(regexp.QuoteMeta(lit[:len(lit)-1]))
-			b.WriteString("(?:/" + group("splat") + ".*))?$")
+			opt := "?"
+			if lead == "splat" && follows {
+				opt = "" // an empty splat there would leave "//"
+			}
+			b.WriteString("(?:/" + group("splat") + class("splat", true) + "))" + opt + "$")
 			return b.String()
 		case last && !s.Splat && !(len(s.Parts) == 1 && lit == "/"):
 			lit = strings.TrimSuffix(lit, "/")
@@ -41,7 +85,7 @@ func (s source) regex(named bool) string {
 	}
 	switch {
 	case s.Splat:
-		b.WriteString(group("splat") + ".*)$")
+		b.WriteString(group("splat") + class("splat", true) + ")$")
 	case len(s.Parts) == 1 && s.Parts[0].Lit == "/":
 		b.WriteString("$")
 	default:

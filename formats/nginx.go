@@ -51,12 +51,12 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 		}
 		switch {
 		case src.Host != "":
-			re := opts.pcreCaseFlag() + "^" + regexp.QuoteMeta(src.Host) + strings.TrimPrefix(src.regex(true), "^")
+			re := opts.pcreCaseFlag() + "^" + regexp.QuoteMeta(src.Host) + strings.TrimPrefix(src.regex(true, r.To), "^")
 			fmt.Fprintf(&hosts, "if ($signpost_hostpath ~ %s) {\n\t%s\n}\n", nginxQuote(re), action)
 		case src.Exact && opts.CaseInsensitive:
 			// Exact rules become regular expressions, tried before the
 			// patterns.
-			fmt.Fprintf(&exact, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true)), action)
+			fmt.Fprintf(&exact, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true, r.To)), action)
 		case src.Exact:
 			p := trimSlash(decodePath(src.Path))
 			for _, v := range []string{p, p + "/"} {
@@ -67,7 +67,7 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 				fmt.Fprintf(&exact, "location = %s {\n\t%s\n}\n", nginxQuote(v), action)
 			}
 		default:
-			fmt.Fprintf(&patterns, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true)), action)
+			fmt.Fprintf(&patterns, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true, r.To)), action)
 		}
 	}
 	if hosts.Len() > 0 {

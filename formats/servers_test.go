@@ -131,6 +131,9 @@ func checkServerPages(t *testing.T, base string, set *rules.Set, cases []example
 	// for a browser.
 	ask := func(u string) (int, string) {
 		status, loc := askServer(t, base, u)
+		if why := unsafeLocation(loc); why != "" {
+			t.Errorf("%s: the server answers %d %q: %s", u, status, loc, why)
+		}
 		if pu, err := url.Parse(u); err == nil && pu.Host != "" {
 			loc = strings.TrimPrefix(loc, "http://"+pu.Host)
 		}
