@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -63,12 +64,25 @@ func startServer(t *testing.T, port int, logFile string, name string, args ...st
 		t.Fatal(err)
 	}
 	cmd.Stdout, cmd.Stderr = out, out
+	// Its own process group, so that the workers a server starts (Apache's)
+	// end with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		pgid := cmd.Process.Pid
+		_ = syscall.Kill(-pgid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			<-done
+		}
+		// Workers that outlive their parent are in the group too.
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 		out.Close()
 	})
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
