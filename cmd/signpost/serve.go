@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/signposthq/signpost/engine"
+	"github.com/signposthq/signpost/server"
+	"github.com/signposthq/signpost/site"
+)
+
+func init() {
+	register(&command{name: "serve", summary: "serve a static site with its redirects", run: runServe})
+}
+
+const serveUsage = `Usage: signpost serve [flags] SITE
+
+Serves SITE, a directory (the built site) or s3://bucket/prefix, with the
+redirects of the rules file applied first, as CloudFront and S3 would. The
+rules file is checked as 'signpost check' does, and reloaded within a second
+of changing; a file with errors is reported and the previous rules keep
+serving.
+
+Examples:
+  signpost serve --rules examples/site/redirects.json examples/site/public
+  signpost serve public --addr :9000 --metrics-addr localhost:9090
+  signpost serve --rules s3://my-bucket/redirects.json s3://my-bucket/site
+  AWS_ENDPOINT_URL_S3=http://localhost:9000 signpost serve s3://site/
+
+Flags:
+`
+
+// serveFlags holds serve's flags.
+type serveFlags struct {
+	rules, addr, metricsAddr, hsts, healthPath, logFormat string
+	accessLog, caseInsensitive                            bool
+	poll                                                  time.Duration
+	notFoundPaths                                         int
+	headers                                               headerFlag
+}
+
+func runServe(ctx context.Context, env *Env, args []string) int {
+	var f serveFlags
+	fl := newFlagSet("serve")
+	fl.StringVar(&f.rules, "rules", "redirects.json", "the rules `FILE`, or s3://bucket/key")
+	fl.StringVar(&f.addr, "addr", "localhost:8080", "`HOST:PORT` to listen on (\":8080\" for every interface)")
+	fl.StringVar(&f.metricsAddr, "metrics-addr", "", "`HOST:PORT` serving Prometheus metrics at /metrics (off when empty)")
+	fl.StringVar(&f.hsts, "hsts", server.DefaultHSTS, "Strict-Transport-Security `VALUE` sent with every response; \"off\" sends none")
+	fl.Var(&f.headers, "header", "`NAME: VALUE` to add to every response (repeatable)")
+	fl.StringVar(&f.healthPath, "health-path", "/healthz", "`PATH` answering health checks, shadowing a page of that name; empty turns it off")
+	fl.BoolVar(&f.accessLog, "access-log", true, "log every request (structured, on standard error)")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fl.BoolVar(&f.caseInsensitive, "case-insensitive", false, "match paths regardless of case")
+	fl.DurationVar(&f.poll, "poll", 0, "how often to look for a changed rules file (default 250ms for a file, 500ms for S3)")
+	fl.IntVar(&f.notFoundPaths, "not-found-paths", 1000, "distinct paths the 404 metric keeps")
+	pos, err := parseArgs(fl, args)
+	if err != nil {
+		return flagError(env, "serve", serveUsage, fl, err)
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(env.Stderr, "signpost: error: serve needs one SITE: a directory or s3://bucket/prefix")
+		fmt.Fprintln(env.Stderr, "hint: signpost serve --rules examples/site/redirects.json examples/site/public")
+		return exitUsage
+	}
+	if code := f.validate(env.Stderr); code != exitOK {
+		return code
+	}
+	return serve(ctx, env, &f, pos[0])
+}
+
+func (f *serveFlags) validate(stderr io.Writer) int {
+	bad := func(msg, hint string) int {
+		fmt.Fprintln(stderr, "signpost: error: "+msg)
+		if hint != "" {
+			fmt.Fprintln(stderr, "hint: "+hint)
+		}
+		return exitUsage
+	}
+	if f.hsts == "off" {
+		f.hsts = ""
+	}
+	if strings.ContainsAny(f.hsts, "\r\n") {
+		return bad("--hsts holds a line break", "")
+	}
+	if f.healthPath != "" && !strings.HasPrefix(f.healthPath, "/") {
+		return bad(fmt.Sprintf("--health-path %q must start with /", f.healthPath), "--health-path /healthz")
+	}
+	if f.logFormat != "text" && f.logFormat != "json" {
+		return bad(fmt.Sprintf("--log-format %q is not text or json", f.logFormat), "")
+	}
+	if f.poll < 0 {
+		return bad("--poll must be positive", "--poll 250ms")
+	}
+	return exitOK
+}
+
+func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
+	var lh slog.Handler = slog.NewTextHandler(env.Stderr, nil)
+	if f.logFormat == "json" {
+		lh = slog.NewJSONHandler(env.Stderr, nil)
+	}
+	log := slog.New(lh)
+	fail := func(code int, err error, hint string) int {
+		fmt.Fprintf(env.Stderr, "signpost: error: %v\n", err)
+		if hint != "" {
+			fmt.Fprintln(env.Stderr, "hint: "+hint)
+		}
+		return code
+	}
+
+	fsys, closeSite, err := openSite(ctx, siteArg)
+	if err != nil {
+		return fail(exitFailure, err, "SITE is a directory or s3://bucket/prefix")
+	}
+	defer closeSite()
+	src, poll, err := rulesSource(ctx, f.rules)
+	if err != nil {
+		return fail(exitFailure, err, "")
+	}
+	if f.poll > 0 {
+		poll = f.poll
+	}
+
+	cfg := server.Config{Site: fsys, HSTS: f.hsts, Headers: f.headers.h, HealthPath: f.healthPath,
+		Log: log, MaxNotFoundPaths: f.notFoundPaths}
+	if f.accessLog {
+		cfg.AccessLog = log
+	}
+	h := server.New(cfg)
+	rl := &server.Reloader{Handler: h, Source: src, Options: engine.Options{CaseInsensitive: f.caseInsensitive},
+		Interval: poll, Log: log}
+	c, err := rl.Load(ctx)
+	if c != nil {
+		for _, d := range c.Diagnostics {
+			fmt.Fprintln(env.Stderr, d.String())
+		}
+	}
+	if err != nil {
+		if c != nil {
+			return fail(exitProblems, fmt.Errorf("%s has errors; nothing served", src), "run 'signpost check "+f.rules+"' after fixing them")
+		}
+		if errors.Is(err, fs.ErrNotExist) && !site.IsS3URL(f.rules) {
+			return fail(exitUsage, fmt.Errorf("rules file: %w", err), "name the rules file with --rules FILE")
+		}
+		return fail(exitFailure, fmt.Errorf("rules file: %w", err), "")
+	}
+
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		hint := "--addr takes HOST:PORT, such as localhost:8080 or :8080"
+		if errors.Is(err, syscall.EADDRINUSE) {
+			hint = "another server uses the port: try --addr localhost:8081"
+		}
+		return fail(exitFailure, err, hint)
+	}
+	var mln net.Listener
+	if f.metricsAddr != "" {
+		if mln, err = net.Listen("tcp", f.metricsAddr); err != nil {
+			ln.Close()
+			return fail(exitFailure, fmt.Errorf("metrics: %w", err), "try another --metrics-addr")
+		}
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() { rl.Run(ctx) })
+	if mln != nil {
+		msrv := server.NewHTTPServer(h.Metrics().Handler(), log)
+		wg.Go(func() {
+			if err := server.Serve(ctx, msrv, mln); err != nil {
+				log.Error("metrics server stopped", "err", err)
+			}
+		})
+		fmt.Fprintf(env.Stderr, "signpost: metrics at %s/metrics\n", openURL(mln.Addr()))
+	}
+	fmt.Fprintf(env.Stdout, "serving %s with %d rules from %s at %s/\n", siteArg, len(c.Set.Rules), src, openURL(ln.Addr()))
+	err = server.Serve(ctx, server.NewHTTPServer(h, log), ln)
+	cancel()
+	wg.Wait()
+	if err != nil {
+		return fail(exitFailure, err, "")
+	}
+	fmt.Fprintln(env.Stderr, "signpost: stopped")
+	return exitOK
+}
+
+// openSite opens a directory or an s3://bucket/prefix.
+func openSite(ctx context.Context, arg string) (fs.FS, func(), error) {
+	if site.IsS3URL(arg) {
+		bucket, prefix, err := site.ParseS3URL(arg)
+		if err != nil {
+			return nil, nil, err
+		}
+		client, err := site.NewS3Client(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		return site.NewS3FS(client, bucket, prefix), func() {}, nil
+	}
+	fsys, root, err := site.Dir(arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fsys, func() { root.Close() }, nil
+}
+
+// rulesSource returns where rules come from and how often to poll it.
+func rulesSource(ctx context.Context, arg string) (server.Source, time.Duration, error) {
+	if !site.IsS3URL(arg) {
+		return &server.FileSource{Path: arg}, 250 * time.Millisecond, nil
+	}
+	bucket, key, err := site.ParseS3URL(arg)
+	if err == nil && (key == "" || strings.HasSuffix(key, "/")) {
+		err = fmt.Errorf("--rules %s names no object", arg)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	client, err := site.NewS3Client(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &site.Object{Client: client, Bucket: bucket, Key: key}, 500 * time.Millisecond, nil
+}
+
+// openURL is the URL a person opens for a listener's address.
+func openURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && (ip.IsUnspecified() || ip.IsLoopback()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// headerFlag collects repeated --header "Name: value" flags.
+type headerFlag struct{ h http.Header }
+
+func (f *headerFlag) String() string { return "" }
+
+func (f *headerFlag) Set(s string) error {
+	name, value, ok := strings.Cut(s, ":")
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	if !ok || name == "" || strings.ContainsAny(name, " \t\r\n()<>@,;\\\"/[]?={}") {
+		return fmt.Errorf("%q is not NAME: VALUE", s)
+	}
+	if strings.ContainsAny(value, "\r\n\x00") {
+		return fmt.Errorf("the value of %s holds a line break", name)
+	}
+	if f.h == nil {
+		f.h = http.Header{}
+	}
+	f.h.Add(name, value)
+	return nil
+}

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/signposthq/signpost/internal/s3test"
+	"github.com/signposthq/signpost/site"
+)
+
+// serveOutput is a buffer safe for the server's concurrent writes.
+type serveOutput struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (o *serveOutput) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.Write(p)
+}
+
+func (o *serveOutput) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
+}
+
+var serveURL = regexp.MustCompile(`at (http://localhost:\d+)/`)
+
+// startServe runs "signpost serve args..." in-process and returns the URL
+// it printed, and a function that stops it (as SIGINT would, by cancelling
+// its context) and returns its exit code and standard error.
+func startServe(t *testing.T, args ...string) (string, *serveOutput, func() (int, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr serveOutput
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: os.Getenv}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := serveURL.FindStringSubmatch(stdout.String()); m != nil {
+			stop := func() (int, string) {
+				cancel()
+				select {
+				case code := <-done:
+					return code, stderr.String()
+				case <-time.After(15 * time.Second):
+					t.Fatal("serve did not stop")
+					return 0, ""
+				}
+			}
+			return m[1], &stderr, stop
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited with %d before serving:\n%s", code, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve printed no URL:\n%s\n%s", stdout.String(), stderr.String())
+		}
+	}
+}
+
+// The README's first command, on the example site, answers every case of
+// examples/site/cases.json.
+func TestServeExampleSite(t *testing.T) {
+	base, _, stop := startServe(t, "--rules", "../../examples/site/redirects.json", "../../examples/site/public")
+	data, err := os.ReadFile("../../examples/site/cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		URL      string `json:"url"`
+		Status   int    `json:"status"`
+		Location string `json:"location"`
+	}
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, c := range cases {
+		target, host := c.URL, ""
+		if rest, ok := strings.CutPrefix(target, "https://"); ok {
+			host, target, _ = strings.Cut(rest, "/")
+			target = "/" + target
+		}
+		req, _ := http.NewRequest("GET", base+target, nil)
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.Status || resp.Header.Get("Location") != c.Location {
+			t.Errorf("GET %s = %d %q; want %d %q", c.URL, resp.StatusCode, resp.Header.Get("Location"), c.Status, c.Location)
+		}
+		if resp.Header.Get("Strict-Transport-Security") != "max-age=63072000" {
+			t.Errorf("GET %s: no HSTS", c.URL)
+		}
+	}
+	code, stderr := stop()
+	if code != exitOK || !strings.Contains(stderr, "signpost: stopped") {
+		t.Errorf("exit %d after cancel; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "msg=request") {
+		t.Errorf("no access log on stderr:\n%s", stderr)
+	}
+}
+
+// Flags may follow the site; metrics have their own listener.
+func TestServeFlagsAfterSite(t *testing.T) {
+	base, errOut, stop := startServe(t, "../../examples/site/public", "--rules", "../../examples/site/redirects.json",
+		"--access-log=false", "--hsts", "off", "--header", "X-Frame-Options: DENY", "--health-path", "/_health",
+		"--metrics-addr", "127.0.0.1:0")
+	resp, err := http.Get(base + "/_health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Strict-Transport-Security") != "" || resp.Header.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("GET /_health = %d %v", resp.StatusCode, resp.Header)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if resp, err := noFollow.Get(base + "/jobs"); err == nil {
+		resp.Body.Close()
+	}
+	if m := regexp.MustCompile(`metrics at (\S+)`).FindStringSubmatch(errOut.String()); m == nil {
+		t.Errorf("no metrics URL on stderr:\n%s", errOut)
+	} else if resp, err := http.Get(m[1]); err != nil {
+		t.Error(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), `signpost_redirect_hits_total{rule="/jobs",status="301"} 1`) {
+			t.Errorf("metrics lack the hit on /jobs:\n%s", b)
+		}
+	}
+	code, stderr := stop()
+	if code != exitOK || strings.Contains(stderr, "msg=request") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+func TestServeErrors(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "redirects.json")
+	os.WriteFile(broken, []byte(`{"/a": {"to": "/b", "statuscode": 302}}`), 0o644)
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{nil, exitUsage, "serve needs one SITE"},
+		{[]string{"a", "b"}, exitUsage, "serve needs one SITE"},
+		{[]string{"--nope", "x"}, exitUsage, "flag provided but not defined"},
+		{[]string{"--log-format", "xml", "x"}, exitUsage, `--log-format "xml"`},
+		{[]string{"--header", "no colon", "x"}, exitUsage, "is not NAME: VALUE"},
+		{[]string{"--rules", broken, "../../examples/site/public"}, exitProblems, broken + ":1:"},
+		{[]string{"--rules", filepath.Join(dir, "missing.json"), "../../examples/site/public"}, exitUsage, "hint: name the rules file"},
+		{[]string{"--rules", "../../examples/site/redirects.json", filepath.Join(dir, "nosite")}, exitFailure, "nosite"},
+		{[]string{"--rules", "../../examples/site/redirects.json", "--addr", "127.0.0.1:99999", "../../examples/site/public"}, exitFailure, "hint: --addr takes HOST:PORT"},
+	} {
+		var stdout, stderr bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: os.Getenv}
+		code := run(context.Background(), env, append([]string{"serve"}, tc.args...))
+		if code != tc.code || !strings.Contains(stderr.String(), tc.stderr) {
+			t.Errorf("serve %q = %d, stderr:\n%s\nwant %d and %q", tc.args, code, stderr.String(), tc.code, tc.stderr)
+		}
+	}
+}
+
+// A site and its rules both in S3, reached through AWS_ENDPOINT_URL_S3.
+func TestServeFromS3(t *testing.T) {
+	s := s3test.Start(t, func(ctx context.Context) (*s3test.Client, error) { return site.NewS3Client(ctx) }, "example-site")
+	s.Put("example-site", "public/index.html", "<h1>home</h1>", "text/html")
+	s.Put("example-site", "redirects.json", `{"/old": {"to": "/"}}`, "application/json")
+	base, _, stop := startServe(t, "--rules", "s3://example-site/redirects.json", "s3://example-site/public/")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]string{"/": "200 ", "/old": "301 /"} {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := fmt.Sprintf("%d %s", resp.StatusCode, resp.Header.Get("Location")); got != want {
+			t.Errorf("GET %s = %q, want %q", path, got, want)
+		}
+	}
+	if code, stderr := stop(); code != exitOK {
+		t.Errorf("exit %d:\n%s", code, stderr)
+	}
+}

@@ -1,0 +1,256 @@
+package server
+
+import (
+	"encoding/json"
+	"html"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/signposthq/signpost/engine"
+	"github.com/signposthq/signpost/rules"
+)
+
+// DefaultHSTS is the Strict-Transport-Security value sent by default, the
+// same as the edge function's.
+const DefaultHSTS = "max-age=63072000"
+
+// Config says what a Handler serves and how.
+type Config struct {
+	// Site holds the static files; nil serves only redirects (and 404s).
+	Site fs.FS
+	// HSTS is the Strict-Transport-Security value sent with every response;
+	// empty sends none.
+	HSTS string
+	// Headers are added to every response.
+	Headers http.Header
+	// HealthPath answers health checks; empty turns them off.
+	HealthPath string
+	// AccessLog, when not nil, gets one record per request.
+	AccessLog *slog.Logger
+	// Log gets errors (a failing site store) and reloads; nil discards them.
+	Log *slog.Logger
+	// MaxNotFoundPaths bounds how many distinct paths the 404 metric keeps;
+	// the rest are counted together. 0 means 1000.
+	MaxNotFoundPaths int
+}
+
+// Handler serves redirects, then the static site. Its rules are set with
+// SetRules or a Reloader; until then it serves the site alone.
+type Handler struct {
+	cfg     Config
+	hsts    []string
+	headers [][2]string
+	rules   atomic.Pointer[ruleState]
+	metrics *Metrics
+
+	pagesMu sync.Mutex
+	pages   map[string]cachedPage // 404.html, 410.html
+}
+
+// New returns a Handler for cfg.
+func New(cfg Config) *Handler {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{cfg: cfg, metrics: newMetrics(cfg.MaxNotFoundPaths)}
+	if cfg.HSTS != "" {
+		h.hsts = []string{cfg.HSTS}
+	}
+	for k, vs := range cfg.Headers {
+		for _, v := range vs {
+			h.headers = append(h.headers, [2]string{http.CanonicalHeaderKey(k), v})
+		}
+	}
+	h.metrics.rules = &h.rules
+	return h
+}
+
+// Metrics returns the handler's counters.
+func (h *Handler) Metrics() *Metrics { return h.metrics }
+
+// ServeHTTP answers one request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	hdr := w.Header()
+	if h.hsts != nil {
+		hdr["Strict-Transport-Security"] = slices.Clip(h.hsts)
+	}
+	for _, kv := range h.headers {
+		hdr.Add(kv[0], kv[1])
+	}
+	rec := recorder{ResponseWriter: w}
+	st := h.rules.Load()
+	rule := h.serve(&rec, r, st)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	elapsed := time.Since(start)
+	h.metrics.observe(rec.status, elapsed)
+	if h.cfg.AccessLog != nil {
+		h.logAccess(r, &rec, rule, elapsed)
+	}
+}
+
+// serve answers r and returns the rule that did, if one did.
+func (h *Handler) serve(w *recorder, r *http.Request, st *ruleState) *rules.Rule {
+	if h.cfg.HealthPath != "" && r.URL.Path == h.cfg.HealthPath {
+		h.health(w, r, st)
+		return nil
+	}
+	path := r.URL.EscapedPath()
+	if len(path) == 0 || path[0] != '/' {
+		h.plain(w, r, http.StatusBadRequest, "400 bad request: the path must start with /\n")
+		return nil
+	}
+	if st != nil {
+		d := st.table.Resolve(r.Host, path, r.URL.RawQuery)
+		if d.Match {
+			if d.Rule != nil && d.Rule.Index < len(st.hits) {
+				st.hits[d.Rule.Index].Add(1)
+			}
+			h.redirect(w, r, d)
+			return d.Rule
+		}
+	}
+	h.serveSite(w, r)
+	return nil
+}
+
+// redirect writes the engine's decision.
+func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, d engine.Decision) {
+	if d.Status == http.StatusGone {
+		h.errorPage(w, r, http.StatusGone, "410.html")
+		return
+	}
+	hdr := w.Header()
+	hdr["Location"] = []string{d.Location}
+	hdr["Content-Type"] = slices.Clip(htmlType)
+	w.WriteHeader(d.Status)
+	if r.Method != http.MethodHead {
+		// The body is for people whose client does not follow redirects.
+		loc := d.Location
+		if strings.ContainsAny(loc, `<>&'"`) {
+			loc = html.EscapeString(loc)
+		}
+		io.WriteString(w, `<a href="`)
+		io.WriteString(w, loc)
+		io.WriteString(w, `">`)
+		io.WriteString(w, rules.StatusText(d.Status))
+		io.WriteString(w, "</a>.\n")
+	}
+}
+
+// htmlType is shared by every redirect; slices.Clip makes an append copy.
+var htmlType = []string{"text/html; charset=utf-8"}
+
+type healthReport struct {
+	Status string    `json:"status"`
+	Rules  int       `json:"rules"`
+	Source string    `json:"source,omitempty"`
+	Loaded time.Time `json:"loaded,omitzero"`
+}
+
+func (h *Handler) health(w http.ResponseWriter, r *http.Request, st *ruleState) {
+	rep := healthReport{Status: "ok", Rules: st.count()}
+	if st != nil {
+		rep.Source, rep.Loaded = st.source, st.loaded
+	}
+	body, _ := json.Marshal(rep)
+	body = append(body, '\n')
+	hdr := w.Header()
+	hdr.Set("Content-Type", "application/json")
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// plain writes a short text answer.
+func (h *Handler) plain(w http.ResponseWriter, r *http.Request, code int, text string) {
+	hdr := w.Header()
+	hdr.Del("ETag")
+	hdr.Del("Last-Modified")
+	hdr.Del("Content-Encoding")
+	hdr.Set("Content-Type", "text/plain; charset=utf-8")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Content-Length", strconv.Itoa(len(text)))
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		w.Write([]byte(text))
+	}
+}
+
+// recorder remembers the status and size of a response.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *recorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recorder) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// WriteString writes without converting to []byte when the connection's
+// writer can (net/http's can).
+func (w *recorder) WriteString(s string) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	var n int
+	var err error
+	if sw, ok := w.ResponseWriter.(io.StringWriter); ok {
+		n, err = sw.WriteString(s)
+	} else {
+		n, err = w.ResponseWriter.Write([]byte(s))
+	}
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (h *Handler) logAccess(r *http.Request, w *recorder, rule *rules.Rule, elapsed time.Duration) {
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("host", r.Host),
+		slog.String("path", r.URL.EscapedPath()),
+		slog.Int("status", w.status),
+		slog.Int64("bytes", w.bytes),
+		slog.Duration("duration", elapsed),
+		slog.String("remote", r.RemoteAddr),
+	}
+	if r.URL.RawQuery != "" {
+		attrs = append(attrs, slog.String("query", r.URL.RawQuery))
+	}
+	if rule != nil {
+		attrs = append(attrs, slog.String("rule", rule.Source), slog.String("location", w.Header().Get("Location")))
+	}
+	if ua := r.UserAgent(); ua != "" {
+		attrs = append(attrs, slog.String("user_agent", ua))
+	}
+	h.cfg.AccessLog.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}
