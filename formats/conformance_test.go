@@ -59,9 +59,10 @@ func unsafeLocation(loc string) string {
 
 // conformsFully lists the vectors an exported server must pass case by
 // case. The others test what servers do differently and an export cannot
-// change, and are logged: decoded values written raw into the Location
-// (encoding, hostile, placeholders: nginx, Caddy and Apache write captures
-// as they decoded them, where the engine percent-encodes), slashes merged
+// change, and are logged: captured values written into the Location as
+// the client sent them (nginx) or as the server decoded them (Caddy,
+// Apache), where the engine percent-encodes them in one canonical form
+// (encoding, hostile, placeholders), slashes merged
 // and %2F decoded by nginx (normalization, original), chains through a
 // target with placeholders (chains: the export warns of each).
 var conformsFully = map[string]bool{

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -38,14 +39,7 @@ func (s source) regex(named bool, target string) string {
 	}
 	// Which capture, if any, starts the target's path, and whether
 	// anything follows it there (an empty value would then leave "//").
-	lead, follows := "", false
-	if base := splitTarget(target).Base; strings.HasPrefix(base, "/:") {
-		n := 2
-		for n < len(base) && (base[n] == '_' || base[n] >= 'a' && base[n] <= 'z' || base[n] >= 'A' && base[n] <= 'Z' || n > 2 && base[n] >= '0' && base[n] <= '9') {
-			n++
-		}
-		lead, follows = base[2:n], n < len(base)
-	}
+	lead, follows := leadCapture(target)
 	class := func(name string, splat bool) string {
 		switch {
 		case name != lead && splat:
@@ -169,4 +163,96 @@ func toggleSlash(p string) string {
 		return p[:len(p)-1]
 	}
 	return p + "/"
+}
+
+// rawRegex is regex for the path as the client sent it (nginx's
+// $request_uri: percent-encoded, query included), so that captured values
+// can be written into the Location still encoded, as the engine writes
+// them. Literal text is matched in the encoding browsers send, hex digits
+// in either case; a request encoded otherwise does not match it, and the
+// server falls back to the decoded captures.
+func (s source) rawRegex(target string) string {
+	lead, follows := leadCapture(target)
+	class := func(name string, splat bool) string {
+		switch {
+		case name != lead && splat:
+			return `[^?]*`
+		case name != lead:
+			return `[^/?]+`
+		case !splat:
+			return `[^/\\?][^/?]*`
+		case follows:
+			return `[^/\\?][^?]*`
+		}
+		return `(?:[^/\\?][^?]*)?`
+	}
+	group := func(name string) string { return "(?P<sp_raw_" + name + ">" }
+	end := `(?:\?.*)?$`
+	var b strings.Builder
+	b.WriteByte('^')
+	for i, p := range s.Parts {
+		if p.Param != "" {
+			b.WriteString(group(p.Param) + class(p.Param, false) + ")")
+			continue
+		}
+		lit := p.Lit
+		last := i == len(s.Parts)-1
+		switch {
+		case last && s.Splat && strings.HasSuffix(lit, "/"):
+			b.WriteString(rawLiteral(lit[:len(lit)-1]))
+			opt := "?"
+			if lead == "splat" && follows {
+				opt = ""
+			}
+			b.WriteString("(?:/" + group("splat") + class("splat", true) + "))" + opt + end)
+			return b.String()
+		case last && !s.Splat && !(len(s.Parts) == 1 && lit == "/"):
+			lit = strings.TrimSuffix(lit, "/")
+		}
+		b.WriteString(rawLiteral(lit))
+	}
+	switch {
+	case s.Splat:
+		b.WriteString(group("splat") + class("splat", true) + ")" + end)
+	case len(s.Parts) == 1 && s.Parts[0].Lit == "/":
+		b.WriteString(end)
+	default:
+		b.WriteString("/?" + end)
+	}
+	return b.String()
+}
+
+// leadCapture returns the placeholder that starts target's path, if any,
+// and whether more path follows it.
+func leadCapture(target string) (string, bool) {
+	base := splitTarget(target).Base
+	if !strings.HasPrefix(base, "/:") {
+		return "", false
+	}
+	n := 2
+	for n < len(base) && (base[n] == '_' || base[n] >= 'a' && base[n] <= 'z' || base[n] >= 'A' && base[n] <= 'Z' || n > 2 && base[n] >= '0' && base[n] <= '9') {
+		n++
+	}
+	return base[2:n], n < len(base)
+}
+
+// rawLiteral is a regular expression for decoded literal text as a browser
+// sends it: bytes a path cannot carry as they are percent-encoded, with hex
+// digits in either case.
+func rawLiteral(lit string) string {
+	var b strings.Builder
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		switch {
+		case c == '%' && i+2 < len(lit) && ishex(lit[i+1]) && ishex(lit[i+2]):
+			// An escape the decoding kept (%2F, %25, bytes not UTF-8).
+			fmt.Fprintf(&b, "%%(?i:%s)", lit[i+1:i+3])
+			i += 2
+		case c <= 0x20 || c >= 0x7f || strings.IndexByte("\"#%<>?[\\]^`{|}", c) >= 0:
+			fmt.Fprintf(&b, "%%(?i:%02X)", c)
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	return b.String()
 }

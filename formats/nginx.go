@@ -17,8 +17,10 @@ import (
 // "$host$uri" at the server level, before any location, as they take
 // precedence. The query string is appended unless the rule drops it.
 //
-// nginx matches the decoded, normalized path ($uri) and writes captured
-// values into the Location as they are; a target that holds "$" cannot be
+// nginx matches the decoded, normalized path ($uri); captured values are
+// written into the Location as the client sent them (from $request_uri,
+// still percent-encoded) when the raw path has the usual encoding, and as
+// decoded otherwise; a target that holds "$" cannot be
 // written, as nginx would read it as a variable. The header asks for
 // "merge_slashes off", without which nginx takes /a//b for /a/b.
 func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
@@ -37,20 +39,33 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 		}
 		src := parseSource(r.Source)
 		caps := src.captures()
-		action := "return 410;"
-		if r.Status != rules.StatusGone {
+		ret := func(prefix string) string {
+			if r.Status == rules.StatusGone {
+				return "return 410;"
+			}
 			to := renderTarget(r.To, caps, r.Query == rules.QueryKeep,
-				func(name string) string { return "${sp_" + name + "}" },
+				func(name string) string { return "${" + prefix + name + "}" },
 				func(hasQuery bool) string {
 					if hasQuery {
 						return "$signpost_qa"
 					}
 					return "$signpost_q"
 				})
-			action = fmt.Sprintf("return %d %s;", r.Status, nginxQuote(to))
+			return fmt.Sprintf("return %d %s;", r.Status, nginxQuote(to))
+		}
+		action := ret("sp_")
+		// Captured values are written as the client sent them, still
+		// encoded, when the request's raw path matches; decoded otherwise.
+		raw := r.Status != rules.StatusGone && hasPlaceholder(r.To, caps)
+		rawIf := func(variable, prefix string) string {
+			re := opts.pcreCaseFlag() + "^" + prefix + strings.TrimPrefix(src.rawRegex(r.To), "^")
+			return fmt.Sprintf("if (%s ~ %s) {\n\t%s\n}\n", variable, nginxQuote(re), ret("sp_raw_"))
 		}
 		switch {
 		case src.Host != "":
+			if raw {
+				hosts.WriteString(rawIf("$signpost_hostraw", regexp.QuoteMeta(src.Host)))
+			}
 			re := opts.pcreCaseFlag() + "^" + regexp.QuoteMeta(src.Host) + strings.TrimPrefix(src.regex(true, r.To), "^")
 			fmt.Fprintf(&hosts, "if ($signpost_hostpath ~ %s) {\n\t%s\n}\n", nginxQuote(re), action)
 		case src.Exact && opts.CaseInsensitive:
@@ -67,11 +82,15 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 				fmt.Fprintf(&exact, "location = %s {\n\t%s\n}\n", nginxQuote(v), action)
 			}
 		default:
-			fmt.Fprintf(&patterns, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true, r.To)), action)
+			body := action
+			if raw {
+				body = strings.ReplaceAll(rawIf("$request_uri", ""), "\n", "\n\t") + action
+			}
+			fmt.Fprintf(&patterns, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true, r.To)), body)
 		}
 	}
 	if hosts.Len() > 0 {
-		b.WriteString("\n# Rules for one host name, tried first.\nset $signpost_hostpath \"$host$uri\";\n")
+		b.WriteString("\n# Rules for one host name, tried first.\nset $signpost_hostpath \"$host$uri\";\nset $signpost_hostraw \"$host$request_uri\";\n")
 		b.Write(hosts.Bytes())
 	}
 	if exact.Len() > 0 {
