@@ -60,8 +60,8 @@ func unsafeLocation(loc string) string {
 // conformsFully lists the vectors an exported server must pass case by
 // case. The others test what servers do differently and an export cannot
 // change, and are logged: captured values written into the Location as
-// the client sent them (nginx) or as the server decoded them (Caddy,
-// Apache), where the engine percent-encodes them in one canonical form
+// the client sent them (nginx, Apache) or as the server decoded them
+// (Caddy), where the engine percent-encodes them in one canonical form
 // (encoding, hostile, placeholders), slashes merged
 // and %2F decoded by nginx (normalization, original), chains through a
 // target with placeholders (chains: the export warns of each).

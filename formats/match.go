@@ -171,23 +171,29 @@ func toggleSlash(p string) string {
 // them. Literal text is matched in the encoding browsers send, hex digits
 // in either case; a request encoded otherwise does not match it, and the
 // server falls back to the decoded captures.
-func (s source) rawRegex(target string) string {
+//
+// stop lists more characters a captured value cannot hold, for a raw path
+// that is followed by more text (Apache's request line: `\s`).
+func (s source) rawRegex(target, stop string) string {
 	lead, follows := leadCapture(target)
 	class := func(name string, splat bool) string {
 		switch {
 		case name != lead && splat:
-			return `[^?]*`
+			return `[^?` + stop + `]*`
 		case name != lead:
-			return `[^/?]+`
+			return `[^/?` + stop + `]+`
 		case !splat:
-			return `[^/\\?][^/?]*`
+			return `[^/\\?` + stop + `][^/?` + stop + `]*`
 		case follows:
-			return `[^/\\?][^?]*`
+			return `[^/\\?` + stop + `][^?` + stop + `]*`
 		}
-		return `(?:[^/\\?][^?]*)?`
+		return `(?:[^/\\?` + stop + `][^?` + stop + `]*)?`
 	}
 	group := func(name string) string { return "(?P<sp_raw_" + name + ">" }
 	end := `(?:\?.*)?$`
+	if stop != "" {
+		end = `(?:\?[^` + stop + `]*)?(?:` + stop + `|$)`
+	}
 	var b strings.Builder
 	b.WriteByte('^')
 	for i, p := range s.Parts {

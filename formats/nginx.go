@@ -58,7 +58,7 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 		// encoded, when the request's raw path matches; decoded otherwise.
 		raw := r.Status != rules.StatusGone && hasPlaceholder(r.To, caps)
 		rawIf := func(variable, prefix string) string {
-			re := opts.pcreCaseFlag() + "^" + prefix + strings.TrimPrefix(src.rawRegex(r.To), "^")
+			re := opts.pcreCaseFlag() + "^" + prefix + strings.TrimPrefix(src.rawRegex(r.To, ""), "^")
 			return fmt.Sprintf("if (%s ~ %s) {\n\t%s\n}\n", variable, nginxQuote(re), ret("sp_raw_"))
 		}
 		switch {
