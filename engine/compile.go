@@ -2,8 +2,10 @@ package engine
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/signposthq/signpost/rules"
 )
@@ -175,37 +177,74 @@ func (c *compiler) chainText(chain []int) string {
 	return strings.Join(parts, " → ")
 }
 
+// flattened is what flatten found for one exact rule.
+type flattened struct {
+	e       entry
+	chain   []int // only when it is reported: a problem, a chain, a gone end
+	gone    int
+	problem string
+}
+
+// flattenEach flattens the exact rule of each entry k in 0..n-1 for which
+// ctx gives ok, for requests whose host has the rules ctx returns. Entries
+// are independent and the tables are only read, so the work is spread over
+// the processors.
+func (c *compiler) flattenEach(n int, ctx func(k int) (i int, h *hostTable, ok bool)) []flattened {
+	out := make([]flattened, n)
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/4096))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []int
+			for k := w * n / workers; k < (w+1)*n/workers; k++ {
+				i, h, ok := ctx(k)
+				if !ok {
+					out[k].e.rule = -1
+					continue
+				}
+				e, chain, gone, problem := c.flatten(i, h, buf)
+				buf = chain
+				out[k] = flattened{e: e, gone: gone, problem: problem}
+				if problem != "" || gone >= 0 || len(chain) > 1 {
+					out[k].chain = slices.Clone(chain)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
 // flattenAll follows the chain of every exact rule, reporting loops and
 // chains, and fills the entries.
 func (c *compiler) flattenAll() {
 	t := c.t
-	flat := make([]entry, len(t.entries))
-	hostOf := func(r *crule) *hostTable {
-		if r.src.host == "" {
-			return nil
-		}
-		return t.hosts[r.src.host]
-	}
 	loops := map[string]bool{} // the loops reported, by their rules
-	var buf []int
-	for k := range t.entries { // in file order
+	res := c.flattenEach(len(t.entries), func(k int) (int, *hostTable, bool) {
 		i := int(t.entries[k].rule)
-		e, chain, gone, problem := c.flatten(i, hostOf(&t.rules[i]), buf)
-		buf = chain
-		if problem != "" {
-			c.reportChain(i, t.rules[i].src.host, chain, problem, loops)
-			e = c.single(i)
-		} else if rr := &c.set.Rules[i]; gone >= 0 {
-			c.report(rules.Warning, rr.KeyPos, "to-gone", fmt.Sprintf("give %q the status 410 itself", rr.Source), "%q redirects to %q, which is gone: it answers 410", rr.Source, c.set.Rules[gone].Source)
-		} else if len(chain) > 1 {
-			c.report(rules.Warning, rr.KeyPos, "chain", fmt.Sprintf("point %q straight at %q", rr.Source, e.loc),
-				"chain: %s; visitors are sent to %q in one hop", c.chainText(chain), e.loc)
+		return i, t.hosts[t.rules[i].src.host], true
+	})
+	flat := make([]entry, len(t.entries))
+	for k, f := range res { // in file order
+		i := int(f.e.rule)
+		rr := &c.set.Rules[i]
+		switch {
+		case f.problem != "":
+			c.reportChain(i, t.rules[i].src.host, f.chain, f.problem, loops)
+			f.e = c.single(i)
+		case f.gone >= 0:
+			c.report(rules.Warning, rr.KeyPos, "to-gone", fmt.Sprintf("give %q the status 410 itself", rr.Source), "%q redirects to %q, which is gone: it answers 410", rr.Source, c.set.Rules[f.gone].Source)
+		case len(f.chain) > 1:
+			c.report(rules.Warning, rr.KeyPos, "chain", fmt.Sprintf("point %q straight at %q", rr.Source, f.e.loc),
+				"chain: %s; visitors are sent to %q in one hop", c.chainText(f.chain), f.e.loc)
 		}
-		flat[k] = e
+		flat[k] = f.e
 	}
-	// A host with rules of its own may end a host-less chain elsewhere. The
-	// overrides go straight into t.entries: flatten matches through the
-	// overrides made so far, which must be valid entries.
+	// A host with rules of its own may end a host-less chain elsewhere: such
+	// a host gets overrides. flatten only reads which rule an entry is for,
+	// so the overrides can go into t.entries as they are found.
 	t.entries = flat
 	hosts := make([]string, 0, len(t.hosts))
 	for host := range t.hosts {
@@ -214,24 +253,22 @@ func (c *compiler) flattenAll() {
 	slices.Sort(hosts)
 	for _, host := range hosts {
 		h := t.hosts[host]
-		for k := range flat {
+		res := c.flattenEach(len(flat), func(k int) (int, *hostTable, bool) {
 			i := int(flat[k].rule)
-			r := &t.rules[i]
-			if r.src.host != "" {
-				continue
-			}
-			e, chain, _, problem := c.flatten(i, h, buf)
-			buf = chain
-			if problem != "" {
-				c.reportChain(i, host, chain, problem, loops)
-				continue
-			}
-			if e != t.entries[k] {
+			return i, h, t.rules[i].src.host == ""
+		})
+		for k, f := range res {
+			i := int(f.e.rule)
+			switch {
+			case i < 0:
+			case f.problem != "":
+				c.reportChain(i, host, f.chain, f.problem, loops)
+			case f.e != flat[k]:
 				if h.override == nil {
 					h.override = map[string]int32{}
 				}
-				t.entries = append(t.entries, e)
-				h.override[r.src.path] = int32(len(t.entries) - 1)
+				t.entries = append(t.entries, f.e)
+				h.override[t.rules[i].src.path] = int32(len(t.entries) - 1)
 			}
 		}
 	}

@@ -1,0 +1,267 @@
+package deploy
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// CloudFront's limits on invalidations (see "Quotas on invalidations" in
+// the CloudFront Developer Guide).
+const (
+	// MaxWildcardsInProgress is how many wildcard paths may be in progress on
+	// one distribution at a time.
+	MaxWildcardsInProgress = 15
+	// MaxPathsPerInvalidation is how many paths one CreateInvalidation may
+	// hold.
+	MaxPathsPerInvalidation = 3000
+)
+
+// InvalidationOptions tune the planner.
+type InvalidationOptions struct {
+	// MaxPaths is the number of paths above which one "/*" is invalidated
+	// instead (paths past the first 1,000 a month are billed each, "/*"
+	// counts as one but empties the whole cache). 0 means 500.
+	MaxPaths int
+	// BatchSize is the most paths per CreateInvalidation; 0 means 1000.
+	BatchSize int
+	// QueryVariants invalidates "/x*" instead of "/x" and "/x/", for
+	// distributions whose cache key includes the query string: "/x" alone
+	// leaves "/x?ref=a" cached.
+	QueryVariants bool
+}
+
+func (o InvalidationOptions) maxPaths() int {
+	if o.MaxPaths <= 0 {
+		return 500
+	}
+	return o.MaxPaths
+}
+
+func (o InvalidationOptions) batchSize() int {
+	if o.BatchSize <= 0 || o.BatchSize > MaxPathsPerInvalidation {
+		return 1000
+	}
+	return o.BatchSize
+}
+
+// InvalidationPlan is what to invalidate on each distribution.
+type InvalidationPlan struct {
+	// Paths are the CloudFront invalidation paths, sorted.
+	Paths []string `json:"paths"`
+	// Everything is true when Paths is ["/*"] because there were too many.
+	Everything bool `json:"everything,omitempty"`
+	// Wanted is how many paths the changes needed before falling back.
+	Wanted int `json:"wanted"`
+	// Batches split Paths into CreateInvalidation calls.
+	Batches [][]string `json:"-"`
+}
+
+// PlanInvalidation returns the paths that make CloudFront forget what the
+// changed sources answered: both "/x" and "/x/" for an exact source, the
+// literal prefix and a wildcard for a pattern, every path encoded as
+// CloudFront compares them. Above opts.MaxPaths paths, or above the wildcard
+// quota, it is "/*".
+func PlanInvalidation(changes []Change, opts InvalidationOptions) InvalidationPlan {
+	set := map[string]bool{}
+	for _, c := range changes {
+		for _, p := range invalidationPaths(c.Source, opts.QueryVariants) {
+			set[p] = true
+		}
+	}
+	paths := make([]string, 0, len(set))
+	for p := range set {
+		paths = append(paths, p)
+	}
+	paths = dropCovered(paths)
+	plan := InvalidationPlan{Paths: paths, Wanted: len(paths)}
+	if len(paths) == 0 {
+		return plan
+	}
+	wild := 0
+	for _, p := range paths {
+		if strings.HasSuffix(p, "*") {
+			wild++
+		}
+	}
+	if len(paths) > opts.maxPaths() || wild > MaxWildcardsInProgress {
+		plan.Paths, plan.Everything = []string{"/*"}, true
+	}
+	// Wildcards are limited per distribution, not per call, so they go in
+	// the first batch; the rest are split evenly.
+	size := opts.batchSize()
+	for rest := plan.Paths; len(rest) > 0; {
+		n := min(size, len(rest))
+		plan.Batches = append(plan.Batches, rest[:n])
+		rest = rest[n:]
+	}
+	return plan
+}
+
+// dropCovered sorts paths and removes those a wildcard among them already
+// covers.
+func dropCovered(paths []string) []string {
+	sort.Strings(paths)
+	var wild []string
+	for _, p := range paths {
+		if strings.HasSuffix(p, "*") {
+			wild = append(wild, strings.TrimSuffix(p, "*"))
+		}
+	}
+	out := paths[:0]
+	for _, p := range paths {
+		covered := false
+		for _, w := range wild {
+			if strings.HasPrefix(p, w) && p != w+"*" {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// invalidationPaths returns the paths to invalidate for one source.
+func invalidationPaths(source string, queryVariants bool) []string {
+	path := sourcePath(source)
+	// A pattern: everything from its literal prefix on.
+	if lit, ok := patternPrefix(path); ok {
+		enc := encodeInvalidationPath(lit)
+		out := []string{enc + "*"}
+		// "/blog/*" matches "/blog" too, which "/blog/*" does not cover.
+		if strings.HasSuffix(enc, "/") && len(enc) > 1 {
+			out = append(out, strings.TrimSuffix(enc, "/"))
+		}
+		return out
+	}
+	enc := encodeInvalidationPath(path)
+	if enc == "/" {
+		// "/*" would be the whole site: the home page's query variants
+		// are left to expire.
+		return []string{"/"}
+	}
+	enc = strings.TrimSuffix(enc, "/")
+	if queryVariants {
+		return []string{enc + "*"}
+	}
+	return []string{enc, enc + "/"}
+}
+
+// sourcePath strips the scheme and host of a host-qualified source:
+// invalidations are per distribution, by path.
+func sourcePath(source string) string {
+	for _, scheme := range []string{"https://", "http://"} {
+		if strings.HasPrefix(strings.ToLower(source), scheme) {
+			rest := source[len(scheme):]
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				return rest[i:]
+			}
+			return "/"
+		}
+	}
+	if !strings.HasPrefix(source, "/") {
+		// Not a key the parser accepts; never send CloudFront a relative
+		// path.
+		return "/" + source
+	}
+	return source
+}
+
+// patternPrefix returns the literal text before a pattern source's first
+// placeholder or final "*", and whether the source is a pattern at all.
+func patternPrefix(path string) (string, bool) {
+	lit := path
+	isPattern := false
+	if strings.HasSuffix(lit, "*") {
+		lit, isPattern = strings.TrimSuffix(lit, "*"), true
+	}
+	segs := strings.Split(lit, "/")
+	for i, s := range segs {
+		if isPlaceholder(s) {
+			return strings.Join(segs[:i], "/") + "/", true
+		}
+	}
+	return lit, isPattern
+}
+
+// isPlaceholder reports whether a path segment is ":name".
+func isPlaceholder(seg string) bool {
+	if len(seg) < 2 || seg[0] != ':' {
+		return false
+	}
+	for i, r := range seg[1:] {
+		letter := r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if !letter && (i == 0 || r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// encodeInvalidationPath writes path the way CloudFront compares
+// invalidation paths with cached URIs: characters that are unsafe in a URL
+// (RFC 1738: space, quotes, "#", "%", "<", ">", braces, "|", "\", "^", "~",
+// "[", "]", "`"), control characters and non-ASCII bytes percent-encoded with
+// upper-case hex; a "*" that is not the wildcard encoded as %2A; "?"
+// encoded. Escapes already in the path are kept, with safe characters
+// decoded (%6A is j) so that two spellings of one source give one path.
+func encodeInvalidationPath(path string) string {
+	var b strings.Builder
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if c == '%' && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]) {
+			d := unhex(path[i+1])<<4 | unhex(path[i+2])
+			if safeInInvalidation(d) {
+				b.WriteByte(d)
+			} else {
+				writeEscape(&b, d)
+			}
+			i += 2
+			continue
+		}
+		if safeInInvalidation(c) || c == '/' {
+			b.WriteByte(c)
+		} else {
+			writeEscape(&b, c)
+		}
+	}
+	return b.String()
+}
+
+// safeInInvalidation reports whether c may appear literally in an
+// invalidation path ("/" is handled by the caller: an encoded %2F is not a
+// separator and stays encoded).
+func safeInInvalidation(c byte) bool {
+	if c >= utf8.RuneSelf || c <= ' ' || c == 0x7f {
+		return false
+	}
+	switch c {
+	case '"', '#', '%', '<', '>', '{', '}', '|', '\\', '^', '~', '[', ']', '`', '?', '*', '/':
+		return false
+	}
+	return true
+}
+
+func writeEscape(b *strings.Builder, c byte) {
+	const hexDigits = "0123456789ABCDEF"
+	b.WriteByte('%')
+	b.WriteByte(hexDigits[c>>4])
+	b.WriteByte(hexDigits[c&15])
+}
+
+func isHex(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
