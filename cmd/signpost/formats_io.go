@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/signposthq/signpost/rules"
+)
+
+// writeFileAtomic writes data to path through a temporary file renamed
+// over it, so a reader never sees half a file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// printRuleErrors writes a rules file's problems, errors first as
+// compilers do.
+func printRuleErrors(w io.Writer, ds rules.Diagnostics) {
+	for _, d := range ds {
+		fmt.Fprintln(w, d.String())
+	}
+}
+
+// printError writes "signpost: error: ..." and an optional hint.
+func printError(env *Env, hint, format string, args ...any) {
+	fmt.Fprintf(env.Stderr, "signpost: error: "+format+"\n", args...)
+	if hint != "" {
+		fmt.Fprintf(env.Stderr, "hint: %s\n", hint)
+	}
+}
+
+// choiceList lists the values a flag accepts.
+func choiceList(choices []string) string {
+	return strings.Join(choices, ", ")
+}

@@ -1,0 +1,264 @@
+package formats
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// regexParts renders a source's path as a regular expression over decoded
+// paths, in the syntax Go, PCRE (nginx, Apache) and Caddy share. Captures
+// are numbered in order: each :name, then the splat. The expression
+// ignores one trailing slash as the engine does.
+func (s source) regexBody() string { return s.regex(false, "") }
+
+// Character classes of captured values. Exported servers write captures
+// into the Location as they decoded them, so a capture never holds a
+// control character (no header splitting), and one that starts a target's
+// path never starts with "/" or "\\" (no protocol-relative Location such
+// as //evil.example from /go//evil.example): such requests are not
+// redirected at all, where the engine would make them safe.
+const (
+	ctl         = `\x00-\x1f\x7f`
+	splatClass  = `[^` + ctl + `]*`
+	paramClass  = `[^/` + ctl + `]+`
+	leadSplat   = `(?:[^/\\` + ctl + `][^` + ctl + `]*)?`
+	leadSplatNE = `[^/\\` + ctl + `][^` + ctl + `]*`
+	leadParam   = `[^/\\` + ctl + `][^/` + ctl + `]*`
+)
+
+// regex is regexBody with named groups ("(?P<sp_NAME>") when named is
+// set, and with the captures that start the path of target (a rule's "to")
+// kept from starting with a slash or backslash.
+func (s source) regex(named bool, target string) string {
+	group := func(name string) string {
+		if named {
+			return "(?P<sp_" + name + ">"
+		}
+		return "("
+	}
+	// Which capture, if any, starts the target's path, and whether
+	// anything follows it there (an empty value would then leave "//").
+	lead, follows := leadCapture(target)
+	class := func(name string, splat bool) string {
+		switch {
+		case name != lead && splat:
+			return splatClass
+		case name != lead:
+			return paramClass
+		case !splat:
+			return leadParam
+		case follows:
+			return leadSplatNE
+		}
+		return leadSplat
+	}
+	var b strings.Builder
+	b.WriteByte('^')
+	for i, p := range s.Parts {
+		if p.Param != "" {
+			b.WriteString(group(p.Param) + class(p.Param, false) + ")")
+			continue
+		}
+		lit := p.Lit
+		last := i == len(s.Parts)-1
+		switch {
+		case last && s.Splat && strings.HasSuffix(lit, "/"):
+			// /blog/* matches /blog, /blog/ and /blog/x.
+			b.WriteString(regexp.QuoteMeta(lit[:len(lit)-1]))
+			opt := "?"
+			if lead == "splat" && follows {
+				opt = "" // an empty splat there would leave "//"
+			}
+			b.WriteString("(?:/" + group("splat") + class("splat", true) + "))" + opt + "$")
+			return b.String()
+		case last && !s.Splat && !(len(s.Parts) == 1 && lit == "/"):
+			lit = strings.TrimSuffix(lit, "/")
+		}
+		b.WriteString(regexp.QuoteMeta(lit))
+	}
+	switch {
+	case s.Splat:
+		b.WriteString(group("splat") + class("splat", true) + ")$")
+	case len(s.Parts) == 1 && s.Parts[0].Lit == "/":
+		b.WriteString("$")
+	default:
+		b.WriteString("/?$")
+	}
+	return b.String()
+}
+
+// captureNames lists the names of regexBody's groups in order.
+func (s source) captureNames() []string {
+	var names []string
+	for _, p := range s.Parts {
+		if p.Param != "" {
+			names = append(names, p.Param)
+		}
+	}
+	if s.Splat {
+		names = append(names, "splat")
+	}
+	return names
+}
+
+// matcher tells whether a source matches a request path. Its regular
+// expression is compiled on first use: most rules are never compared.
+type matcher struct {
+	src source
+	re  *regexp.Regexp
+}
+
+func newMatcher(s source) *matcher {
+	return &matcher{src: s}
+}
+
+// match reports whether the matcher's source matches host and the
+// (percent-encoded) path.
+func (m *matcher) match(host, path string) bool {
+	if m.src.Host != "" && m.src.Host != strings.ToLower(host) {
+		return false
+	}
+	if m.re == nil {
+		m.re = regexp.MustCompile(m.src.regexBody())
+	}
+	return m.re.MatchString(decodePath(path))
+}
+
+// samples returns request paths the source matches: each :name filled with
+// a neutral value or with the literal another source has at the same
+// segment, the splat empty and "a/b", with and without a trailing slash.
+func (s source) samples(other source) []string {
+	otherSegs := strings.Split(other.Path, "/")
+	var out []string
+	for _, fromOther := range []bool{false, true} {
+		segs := strings.Split(s.Path, "/")
+		for i, seg := range segs {
+			if !isParam(seg) {
+				continue
+			}
+			segs[i] = "sample"
+			if fromOther && i < len(otherSegs) && otherSegs[i] != "" && !isParam(otherSegs[i]) {
+				segs[i] = otherSegs[i]
+			}
+		}
+		p := strings.Join(segs, "/")
+		if !s.Splat {
+			out = append(out, p, toggleSlash(p))
+			continue
+		}
+		out = append(out, p, p+"a/b", p+"a/b/")
+		if fromOther && strings.HasPrefix(other.Path, p) {
+			out = append(out, other.Path, other.Path+"a/b")
+		}
+	}
+	return out
+}
+
+func toggleSlash(p string) string {
+	if p == "/" {
+		return p
+	}
+	if strings.HasSuffix(p, "/") {
+		return p[:len(p)-1]
+	}
+	return p + "/"
+}
+
+// rawRegex is regex for the path as the client sent it (nginx's
+// $request_uri: percent-encoded, query included), so that captured values
+// can be written into the Location still encoded, as the engine writes
+// them. Literal text is matched in the encoding browsers send, hex digits
+// in either case; a request encoded otherwise does not match it, and the
+// server falls back to the decoded captures.
+//
+// stop lists more characters a captured value cannot hold, for a raw path
+// that is followed by more text (Apache's request line: `\s`).
+func (s source) rawRegex(target, stop string) string {
+	lead, follows := leadCapture(target)
+	class := func(name string, splat bool) string {
+		switch {
+		case name != lead && splat:
+			return `[^?` + stop + `]*`
+		case name != lead:
+			return `[^/?` + stop + `]+`
+		case !splat:
+			return `[^/\\?` + stop + `][^/?` + stop + `]*`
+		case follows:
+			return `[^/\\?` + stop + `][^?` + stop + `]*`
+		}
+		return `(?:[^/\\?` + stop + `][^?` + stop + `]*)?`
+	}
+	group := func(name string) string { return "(?P<sp_raw_" + name + ">" }
+	end := `(?:\?.*)?$`
+	if stop != "" {
+		end = `(?:\?[^` + stop + `]*)?(?:` + stop + `|$)`
+	}
+	var b strings.Builder
+	b.WriteByte('^')
+	for i, p := range s.Parts {
+		if p.Param != "" {
+			b.WriteString(group(p.Param) + class(p.Param, false) + ")")
+			continue
+		}
+		lit := p.Lit
+		last := i == len(s.Parts)-1
+		switch {
+		case last && s.Splat && strings.HasSuffix(lit, "/"):
+			b.WriteString(rawLiteral(lit[:len(lit)-1]))
+			opt := "?"
+			if lead == "splat" && follows {
+				opt = ""
+			}
+			b.WriteString("(?:/" + group("splat") + class("splat", true) + "))" + opt + end)
+			return b.String()
+		case last && !s.Splat && !(len(s.Parts) == 1 && lit == "/"):
+			lit = strings.TrimSuffix(lit, "/")
+		}
+		b.WriteString(rawLiteral(lit))
+	}
+	switch {
+	case s.Splat:
+		b.WriteString(group("splat") + class("splat", true) + ")" + end)
+	case len(s.Parts) == 1 && s.Parts[0].Lit == "/":
+		b.WriteString(end)
+	default:
+		b.WriteString("/?" + end)
+	}
+	return b.String()
+}
+
+// leadCapture returns the placeholder that starts target's path, if any,
+// and whether more path follows it.
+func leadCapture(target string) (string, bool) {
+	base := splitTarget(target).Base
+	if !strings.HasPrefix(base, "/:") {
+		return "", false
+	}
+	n := 2
+	for n < len(base) && (base[n] == '_' || base[n] >= 'a' && base[n] <= 'z' || base[n] >= 'A' && base[n] <= 'Z' || n > 2 && base[n] >= '0' && base[n] <= '9') {
+		n++
+	}
+	return base[2:n], n < len(base)
+}
+
+// rawLiteral is a regular expression for decoded literal text as a browser
+// sends it: bytes a path cannot carry as they are percent-encoded, with hex
+// digits in either case.
+func rawLiteral(lit string) string {
+	var b strings.Builder
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		switch {
+		case c == '%' && i+2 < len(lit) && ishex(lit[i+1]) && ishex(lit[i+2]):
+			// An escape the decoding kept (%2F, %25, bytes not UTF-8).
+			fmt.Fprintf(&b, "%%(?i:%s)", lit[i+1:i+3])
+			i += 2
+		case c <= 0x20 || c >= 0x7f || strings.IndexByte("\"#%<>?[\\]^`{|}", c) >= 0:
+			fmt.Fprintf(&b, "%%(?i:%02X)", c)
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	return b.String()
+}

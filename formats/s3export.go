@@ -1,0 +1,115 @@
+package formats
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strconv"
+	"strings"
+
+	"github.com/signposthq/signpost/rules"
+)
+
+// S3MaxRoutingRules is how many routing rules S3 accepts for a bucket.
+const S3MaxRoutingRules = 50
+
+// ExportS3RoutingRules writes the rules as the <RoutingRules> XML of an S3
+// static website, in the engine's order of precedence (S3 applies the first
+// rule whose KeyPrefixEquals the key starts with). A prefix rule "/p*" is
+// KeyPrefixEquals p, with ReplaceKeyPrefixWith when its target ends in
+// :splat and ReplaceKeyWith when the target is fixed. S3 has only prefixes:
+// an exact rule is written as a prefix and reported as a warning, since it
+// also matches longer keys. Host-qualified rules, :name captures, 410 and
+// more than 50 rules cannot be expressed.
+func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
+	type redirect struct {
+		Protocol             string  `xml:"Protocol,omitempty"`
+		HostName             string  `xml:"HostName,omitempty"`
+		ReplaceKeyPrefixWith *string `xml:"ReplaceKeyPrefixWith,omitempty"`
+		ReplaceKeyWith       *string `xml:"ReplaceKeyWith,omitempty"`
+		HttpRedirectCode     string  `xml:"HttpRedirectCode"`
+	}
+	type rule struct {
+		Comment   string                           `xml:",comment"`
+		Condition struct{ KeyPrefixEquals string } `xml:"Condition"`
+		Redirect  redirect                         `xml:"Redirect"`
+	}
+	var out struct {
+		XMLName xml.Name `xml:"RoutingRules"`
+		Rules   []rule   `xml:"RoutingRule"`
+	}
+	opts.singleHost = true
+	ordered, probs := precedenceOrder(set, opts)
+	probs = append(probs, caseProblem(set, opts, "S3")...)
+	var written []*rules.Rule
+	for _, r := range ordered {
+		src := parseSource(r.Source)
+		caps := src.captures()
+		switch {
+		case src.Host != "":
+			probs = append(probs, problem(set, r, "S3 routing rules apply to the bucket's one website: a rule for one host name belongs in that host's bucket"))
+			continue
+		case r.Status == rules.StatusGone:
+			probs = append(probs, problem(set, r, "S3 routing rules only redirect; they cannot answer 410"))
+			continue
+		case len(src.captureNames()) > 0 && !(src.Splat && len(src.captureNames()) == 1):
+			probs = append(probs, problem(set, r, "S3 routing rules match key prefixes and cannot capture a :name segment"))
+			continue
+		case strings.ContainsAny(r.To, "?#"):
+			probs = append(probs, problem(set, r, "S3 routing rules cannot redirect to a target with a query string or fragment"))
+			continue
+		}
+		var rr rule
+		rr.Comment = " " + r.Source + " "
+		if strings.Contains(rr.Comment, "--") {
+			rr.Comment = ""
+		}
+		key := strings.TrimPrefix(decodePath(src.Path), "/")
+		if src.Exact {
+			key = strings.TrimPrefix(trimSlash(decodePath(src.Path)), "/")
+			if key == "" {
+				probs = append(probs, problem(set, r, `S3 cannot redirect "/" alone: an empty KeyPrefixEquals matches every key`))
+				continue
+			}
+			probs = append(probs, warning(set, r, "S3 has only prefixes: KeyPrefixEquals %q also matches longer keys (%s-more)", key, key))
+		} else if src.Splat && strings.HasSuffix(src.Path, "/") && key != "" {
+			probs = append(probs, warning(set, r, "S3 does not apply KeyPrefixEquals %q to %q itself, as signpost does", key, "/"+strings.TrimSuffix(key, "/")))
+		}
+		rr.Condition.KeyPrefixEquals = key
+		rr.Redirect.HttpRedirectCode = strconv.Itoa(r.Status)
+		to := r.To
+		if !isLocal(to) {
+			scheme, rest, _ := strings.Cut(to, "://")
+			host, path, _ := strings.Cut(rest, "/")
+			rr.Redirect.Protocol, rr.Redirect.HostName, to = scheme, host, "/"+path
+		}
+		to = strings.TrimPrefix(to, "/")
+		switch {
+		case !hasPlaceholder(to, caps):
+			rr.Redirect.ReplaceKeyWith = &to
+		case strings.HasSuffix(to, ":splat") && !hasPlaceholder(strings.TrimSuffix(to, ":splat"), caps):
+			p := strings.TrimSuffix(to, ":splat")
+			rr.Redirect.ReplaceKeyPrefixWith = &p
+		default:
+			probs = append(probs, problem(set, r, "S3 replaces the key's prefix and keeps the rest at the end: the target may use :splat only at its end"))
+			continue
+		}
+		out.Rules = append(out.Rules, rr)
+		written = append(written, r)
+	}
+	if len(out.Rules) > S3MaxRoutingRules {
+		for i, r := range written[S3MaxRoutingRules:] {
+			probs = append(probs, problem(set, r, "S3 allows %d routing rules; this would be rule %d of %d", S3MaxRoutingRules, S3MaxRoutingRules+1+i, len(written)))
+		}
+		out.Rules = out.Rules[:S3MaxRoutingRules]
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString("<!--" + strings.TrimSuffix(strings.TrimPrefix(header(set, "", "S3 routing rules"), " "), "\n") + " -->\n")
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		probs = append(probs, Problem{File: set.File, Message: err.Error()})
+	}
+	b.WriteString("\n")
+	return b.Bytes(), probs
+}

@@ -1,0 +1,209 @@
+package formats
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// source is a rule's key taken apart the way the engine reads it.
+type source struct {
+	Host  string // lower case, without port; "" for a host-less key
+	Path  string // the path as written, without a final "*"
+	Exact bool   // no placeholder and no "*"
+	Splat bool   // the key ends in "*"
+	Parts []part // the path split into literal text and :name captures
+	// Prefix is the literal text before the first placeholder or "*",
+	// decoded; patterns with a longer prefix take precedence.
+	Prefix string
+}
+
+// part is literal text or a :name capture.
+type part struct {
+	Lit   string // decoded literal text (when Param is "")
+	Param string // the capture's name
+}
+
+// parseSource takes a rules file key apart.
+func parseSource(key string) source {
+	var s source
+	path := key
+	if strings.HasPrefix(key, "http://") || strings.HasPrefix(key, "https://") {
+		rest := key[strings.Index(key, "://")+3:]
+		host, p, _ := strings.Cut(rest, "/")
+		s.Host = strings.ToLower(host)
+		if h, _, ok := strings.Cut(s.Host, ":"); ok {
+			s.Host = h
+		}
+		path = "/" + p
+	}
+	if strings.HasSuffix(path, "*") {
+		s.Splat = true
+		path = path[:len(path)-1]
+	}
+	s.Path = path
+	segs := strings.Split(path, "/")
+	var lit strings.Builder
+	for i, seg := range segs {
+		if i > 0 {
+			lit.WriteByte('/')
+		}
+		if isParam(seg) {
+			if lit.Len() > 0 {
+				s.Parts = append(s.Parts, part{Lit: decodePath(lit.String())})
+				lit.Reset()
+			}
+			s.Parts = append(s.Parts, part{Param: seg[1:]})
+			continue
+		}
+		lit.WriteString(seg)
+	}
+	if lit.Len() > 0 {
+		s.Parts = append(s.Parts, part{Lit: decodePath(lit.String())})
+	}
+	s.Exact = !s.Splat && len(s.Parts) <= 1 && (len(s.Parts) == 0 || s.Parts[0].Param == "")
+	if len(s.Parts) > 0 && s.Parts[0].Param == "" {
+		s.Prefix = s.Parts[0].Lit
+	}
+	return s
+}
+
+// isParam reports whether a path segment is a :name capture.
+func isParam(seg string) bool {
+	if len(seg) < 2 || seg[0] != ':' {
+		return false
+	}
+	for i, c := range seg[1:] {
+		letter := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// captures lists the placeholder names a source captures.
+func (s source) captures() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range s.Parts {
+		if p.Param != "" {
+			m[p.Param] = true
+		}
+	}
+	if s.Splat {
+		m["splat"] = true
+	}
+	return m
+}
+
+// decodePath decodes percent-encoding the way the engine compares paths:
+// everything except %2F and %25, which keep the path's structure.
+func decodePath(p string) string {
+	if !strings.Contains(p, "%") {
+		return escapeInvalidUTF8(p)
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' && i+2 < len(p) && ishex(p[i+1]) && ishex(p[i+2]) {
+			v := unhex(p[i+1])<<4 | unhex(p[i+2])
+			if v != '/' && v != '%' && v >= 0x20 && v != 0x7f {
+				b.WriteByte(v)
+				i += 2
+				continue
+			}
+			b.WriteString(strings.ToUpper(p[i : i+3]))
+			i += 2
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return escapeInvalidUTF8(b.String())
+}
+
+// escapeInvalidUTF8 percent-encodes each byte that is not part of valid
+// UTF-8, the form a browser sends it in and the engine keeps it in.
+func escapeInvalidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func ishex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// trimSlash removes the one trailing slash the engine ignores.
+func trimSlash(p string) string {
+	if len(p) > 1 && strings.HasSuffix(p, "/") {
+		return p[:len(p)-1]
+	}
+	return p
+}
+
+// target is a rule's "to" split for exporters: the part before any query,
+// the query without "?", and the fragment without "#".
+type target struct {
+	Base, Query, Fragment string
+	HasQuery, HasFragment bool
+}
+
+func splitTarget(to string) target {
+	var t target
+	to, t.Fragment, t.HasFragment = strings.Cut(to, "#")
+	t.Base, t.Query, t.HasQuery = strings.Cut(to, "?")
+	return t
+}
+
+// isLocal reports whether a target is a path on the same site.
+func isLocal(to string) bool {
+	return strings.HasPrefix(to, "/") && !strings.HasPrefix(to, "//")
+}
+
+// substitute replaces every placeholder of to that caps holds with the
+// result of repl(name), leaving other colons (https:, :8080) alone.
+func substitute(to string, caps map[string]bool, repl func(name string) string) string {
+	var b strings.Builder
+	for i := 0; i < len(to); i++ {
+		if to[i] == ':' {
+			j := i + 1
+			for j < len(to) && (to[j] == '_' || to[j] >= 'a' && to[j] <= 'z' || to[j] >= 'A' && to[j] <= 'Z' || j > i+1 && to[j] >= '0' && to[j] <= '9') {
+				j++
+			}
+			if name := to[i+1 : j]; name != "" && caps[name] {
+				b.WriteString(repl(name))
+				i = j - 1
+				continue
+			}
+		}
+		b.WriteByte(to[i])
+	}
+	return b.String()
+}
+
+// hasPlaceholder reports whether to uses any placeholder caps holds.
+func hasPlaceholder(to string, caps map[string]bool) bool {
+	found := false
+	substitute(to, caps, func(string) string { found = true; return "" })
+	return found
+}

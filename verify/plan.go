@@ -1,0 +1,133 @@
+package verify
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// sampleQuery is the query string sent with each source once, to check
+// that the site keeps or drops it as the rule says.
+const sampleQuery = "signpost-verify=1"
+
+// plan lists the checks of a run: three URLs per rule, then the cases,
+// then the sitemap.
+func plan(opts Options) []*Check {
+	var checks []*Check
+	baseHost := opts.Base.Host
+	if opts.Table != nil {
+		seen := map[string]bool{}
+		for _, r := range opts.Table.Rules().Rules {
+			host, p := samplePath(r.Source)
+			for _, u := range []string{p, toggleSlash(p), p + "?" + sampleQuery} {
+				key := host + " " + u
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				c := &Check{Kind: KindRule, Source: r.Source, URL: u, Host: host}
+				rh := host
+				if rh == "" {
+					rh = baseHost
+				}
+				path, query, _ := strings.Cut(u, "?")
+				d := opts.Table.Resolve(rh, path, query)
+				if d.Match {
+					c.WantStatus, c.WantLocation = d.Status, d.Location
+				}
+				checks = append(checks, c)
+			}
+		}
+	}
+	for _, cs := range opts.Cases {
+		c := &Check{Kind: KindCase, Source: cs.URL, WantStatus: cs.Status, WantLocation: cs.Location}
+		c.URL, c.Host = splitURL(cs.URL)
+		if c.WantStatus == 0 {
+			c.WantStatus = 200
+		}
+		checks = append(checks, c)
+	}
+	for _, s := range opts.Sitemap {
+		c := &Check{Kind: KindSitemap, Source: s, WantStatus: 200}
+		c.URL, _ = splitURL(s)
+		checks = append(checks, c)
+	}
+	return checks
+}
+
+// splitURL returns the path and query of a URL, and its host when it is
+// absolute.
+func splitURL(s string) (string, string) {
+	u, err := url.Parse(s)
+	if err != nil || !u.IsAbs() {
+		if !strings.HasPrefix(s, "/") {
+			s = "/" + s
+		}
+		return s, ""
+	}
+	return u.RequestURI(), u.Host
+}
+
+// samplePath derives a request path from a rule's source: "*" filled with
+// "a/b", each :name with "example", unsafe bytes percent-encoded. For a
+// source that is a full URL it also returns the host.
+func samplePath(source string) (host, path string) {
+	path = source
+	if strings.HasPrefix(source, "http://") || strings.HasPrefix(source, "https://") {
+		rest := source[strings.Index(source, "://")+3:]
+		var p string
+		host, p, _ = strings.Cut(rest, "/")
+		path = "/" + p
+	}
+	splat := strings.HasSuffix(path, "*")
+	path = strings.TrimSuffix(path, "*")
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if isParam(s) {
+			segs[i] = "example"
+		}
+	}
+	path = strings.Join(segs, "/")
+	if splat {
+		path += "a/b"
+	}
+	return host, escapePath(path)
+}
+
+func isParam(seg string) bool {
+	if len(seg) < 2 || seg[0] != ':' {
+		return false
+	}
+	for i, c := range seg[1:] {
+		letter := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// escapePath percent-encodes the bytes a request path cannot carry as they
+// are, leaving existing escapes alone.
+func escapePath(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c <= 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}' {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func toggleSlash(p string) string {
+	if p == "/" {
+		return p
+	}
+	if strings.HasSuffix(p, "/") {
+		return p[:len(p)-1]
+	}
+	return p + "/"
+}
