@@ -104,7 +104,7 @@ func (c *compiler) rules() {
 			continue
 		}
 		if src.exact {
-			t.entries = append(t.entries, entry{rule: int32(i)})
+			t.entries = append(t.entries, entry{rule: int32(i), src: r})
 			h.exact[src.path] = int32(len(t.entries) - 1)
 			continue
 		}
@@ -130,7 +130,7 @@ func (c *compiler) rules() {
 func (c *compiler) flatten(i int, h *hostTable, chain []int) (e entry, _ []int, gone int, problem string) {
 	t := c.t
 	r := &t.rules[i]
-	e = entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1}
+	e = entry{rule: int32(i), src: r.rule, status: int16(r.status), keep: r.keep, hops: 1}
 	gone = -1
 	chain = append(chain[:0], i)
 	if r.status == rules.StatusGone {
@@ -278,7 +278,7 @@ func (c *compiler) flattenAll() {
 // chain is in error.
 func (c *compiler) single(i int) entry {
 	r := &c.t.rules[i]
-	return entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1, loc: r.to.static}
+	return entry{rule: int32(i), src: r.rule, status: int16(r.status), keep: r.keep, hops: 1, loc: r.to.static}
 }
 
 // reportChain reports the problem flatten found in the chain of rule i for

@@ -62,11 +62,9 @@ func (t *Table) Resolve(host, path, rawQuery string) Decision {
 	if m.rule < 0 {
 		return Decision{}
 	}
-	r := &t.rules[m.rule]
-	dec := Decision{Match: true, Status: r.status, Rule: r.rule, Hops: 1}
 	if m.entry >= 0 {
 		e := &t.entries[m.entry]
-		dec.Status, dec.Hops = int(e.status), int(e.hops)
+		dec := Decision{Match: true, Status: int(e.status), Rule: e.src, Hops: int(e.hops)}
 		switch {
 		case e.status == 410:
 		case e.keep && rawQuery != "":
@@ -76,6 +74,8 @@ func (t *Table) Resolve(host, path, rawQuery string) Decision {
 		}
 		return dec
 	}
+	r := &t.rules[m.rule]
+	dec := Decision{Match: true, Status: r.status, Rule: r.rule, Hops: 1}
 	if r.status == 410 {
 		return dec
 	}

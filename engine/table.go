@@ -17,7 +17,8 @@ type crule struct {
 
 // entry is the answer for an exact source, its chain already followed.
 type entry struct {
-	rule   int32 // index of the first rule
+	src    *rules.Rule // the first rule, so that a hit need not read its crule
+	rule   int32       // index of the first rule
 	status int16
 	keep   bool // the request's query is appended (every rule in the chain keeps it)
 	hops   uint8
