@@ -106,14 +106,14 @@ type LambdaResult struct {
 // MarshalJSON writes the request or the response, whichever is set.
 func (r LambdaResult) MarshalJSON() ([]byte, error) {
 	if r.Response != nil {
-		return marshal(r.Response)
+		return MarshalJSON(r.Response)
 	}
-	return marshal(r.Request)
+	return MarshalJSON(r.Request)
 }
 
-// marshal is json.Marshal without escaping "<", ">" and "&", which are
-// common in URLs and need no escaping in an event.
-func marshal(v any) ([]byte, error) {
+// MarshalJSON is json.Marshal without escaping "<", ">" and "&", which are
+// common in URLs and need no escaping in an event or a compiled table.
+func MarshalJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

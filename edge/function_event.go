@@ -70,9 +70,9 @@ type FunctionResult struct {
 // MarshalJSON writes the request or the response, whichever is set.
 func (r FunctionResult) MarshalJSON() ([]byte, error) {
 	if r.Response != nil {
-		return marshal(r.Response)
+		return MarshalJSON(r.Response)
 	}
-	return marshal(r.Request)
+	return MarshalJSON(r.Request)
 }
 
 // QueryParam is one name of a FunctionQuery, with the values CloudFront
@@ -164,7 +164,7 @@ func (q FunctionQuery) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		name, _ := marshal(p.Name)
+		name, _ := MarshalJSON(p.Name)
 		b.Write(name)
 		b.WriteByte(':')
 		v := FunctionValue{}
@@ -176,7 +176,7 @@ func (q FunctionQuery) MarshalJSON() ([]byte, error) {
 				v.MultiValue = append(v.MultiValue, FunctionValue{Value: s})
 			}
 		}
-		data, err := marshal(v)
+		data, err := MarshalJSON(v)
 		if err != nil {
 			return nil, err
 		}

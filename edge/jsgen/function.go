@@ -2,7 +2,6 @@ package jsgen
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -165,16 +164,6 @@ func buildFnTable(x *engine.Export, kvs, debug bool) *fnTable {
 	return ft
 }
 
-func marshalCompact(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
 // CloudFrontFunction returns the code of a cloudfront-js-2.0 viewer-request
 // function for t and, when the exact rules are kept in a KeyValueStore, the
 // store's entries (nil otherwise). The rules are embedded in the code when
@@ -217,7 +206,7 @@ func kvsEntries(t *engine.Table, x *engine.Export, debug bool) ([]KV, error) {
 	add := func(host, kind string, m map[string]engine.ExportEntry) error {
 		for p, e := range m {
 			k := kvsKey(host, kind, p)
-			v, err := marshalCompact(toFnEntry(e, debug))
+			v, err := edge.MarshalJSON(toFnEntry(e, debug))
 			if err != nil {
 				return err
 			}
@@ -266,7 +255,7 @@ func patternOverflow(t *engine.Table, x *engine.Export, size int) error {
 			continue
 		}
 		patterns++
-		b, _ := marshalCompact(fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target})
+		b, _ := edge.MarshalJSON(fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target})
 		total += len(b) + len(r.Parts[0].Lit) + 8 // the rule, its prefix key and index
 		if total > MaxFunctionSize && over == nil {
 			over = &LimitError{What: "the function's code with the pattern rules up to this one", Size: total, Limit: MaxFunctionSize, Rule: &t.Rules().Rules[i]}
@@ -285,11 +274,11 @@ func functionHeaders(p edge.HeaderPolicy) ([]byte, error) {
 	for _, h := range p.Headers() {
 		hs = append(hs, [2]string{strings.ToLower(h.Name), h.Value})
 	}
-	return marshalCompact(hs)
+	return edge.MarshalJSON(hs)
 }
 
 func renderFunction(ft *fnTable, opts FunctionOptions) ([]byte, error) {
-	table, err := marshalCompact(ft)
+	table, err := edge.MarshalJSON(ft)
 	if err != nil {
 		return nil, err
 	}

@@ -138,5 +138,5 @@ func bundleJSON(t *engine.Table, debug bool) ([]byte, error) {
 			}
 		}
 	}
-	return marshalCompact(ft)
+	return edge.MarshalJSON(ft)
 }
