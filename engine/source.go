@@ -46,11 +46,9 @@ func (s *source) slot(name string) int {
 	return -1
 }
 
-// key identifies a source after normalization, for collisions.
+// key identifies a pattern source after normalization, for collisions
+// (exact sources collide in their host table's map).
 func (s *source) key() string {
-	if s.exact {
-		return s.host + "\x00" + s.path
-	}
 	var b strings.Builder
 	b.WriteString(s.host)
 	b.WriteByte(0)

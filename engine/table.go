@@ -103,8 +103,7 @@ func (t *Table) matchPattern(h *hostTable, d, f []byte, n int, caps *[maxCapture
 	return best
 }
 
-// hop is one step of a resolution: the rule that matched and its single-step
-// target.
+// hop is the rule that matched a request, and its entry when it is exact.
 type hop struct {
 	rule  int   // -1 when nothing matched
 	entry int32 // index into entries for an exact rule, else -1

@@ -126,14 +126,7 @@ func parseTarget(to string, src *source) (target, error) {
 		}
 	}
 	for i := 0; i < len(rest); i++ {
-		c := rest[i]
-		if c == '?' || c == '#' {
-			// The literal text before is in the path; after, components.
-			flush(i)
-			start = i
-			continue
-		}
-		if c != ':' || i+1 >= len(rest) || !isNameStart(rest[i+1]) || (i > 0 && !isPlaceholderBoundary(rest[i-1])) || (i == 0 && t.abs) {
+		if rest[i] != ':' || i+1 >= len(rest) || !isNameStart(rest[i+1]) || (i > 0 && !isPlaceholderBoundary(rest[i-1])) || (i == 0 && t.abs) {
 			continue
 		}
 		j := i + 1
