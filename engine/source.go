@@ -71,6 +71,14 @@ func isNameStart(c byte) bool {
 
 func isNameChar(c byte) bool { return isNameStart(c) || ('0' <= c && c <= '9') }
 
+// IsPlaceholder reports whether a segment of a source is a placeholder: a
+// ":" followed by a letter or "_", then letters, digits or "_". The
+// importers, exporters and verify use it to read sources as the engine does.
+func IsPlaceholder(seg string) bool {
+	_, ok := placeholderName(seg)
+	return ok
+}
+
 // placeholderName returns the name of a segment that is exactly ":name".
 func placeholderName(seg string) (string, bool) {
 	if len(seg) < 2 || seg[0] != ':' || !isNameStart(seg[1]) {

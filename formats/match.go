@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/signposthq/signpost/engine"
 )
 
 // regexParts renders a source's path as a regular expression over decoded
@@ -134,11 +136,11 @@ func (s source) samples(other source) []string {
 	for _, fromOther := range []bool{false, true} {
 		segs := strings.Split(s.Path, "/")
 		for i, seg := range segs {
-			if !isParam(seg) {
+			if !engine.IsPlaceholder(seg) {
 				continue
 			}
 			segs[i] = "sample"
-			if fromOther && i < len(otherSegs) && otherSegs[i] != "" && !isParam(otherSegs[i]) {
+			if fromOther && i < len(otherSegs) && otherSegs[i] != "" && !engine.IsPlaceholder(otherSegs[i]) {
 				segs[i] = otherSegs[i]
 			}
 		}

@@ -115,7 +115,7 @@ func netlifyURLs(file []byte) []string {
 		}
 		segs := strings.Split(f[0], "/")
 		for i, s := range segs {
-			if isParam(s) {
+			if engine.IsPlaceholder(s) {
 				segs[i] = "a"
 			}
 		}

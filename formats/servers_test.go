@@ -194,7 +194,7 @@ func derivedURLs(set *rules.Set) []string {
 		src := parseSource(r.Source)
 		segs := strings.Split(src.Path, "/")
 		for i, s := range segs {
-			if isParam(s) {
+			if engine.IsPlaceholder(s) {
 				segs[i] = "v1"
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/signposthq/signpost/engine"
 )
 
 // source is a rule's key taken apart the way the engine reads it.
@@ -48,7 +50,7 @@ func parseSource(key string) source {
 		if i > 0 {
 			lit.WriteByte('/')
 		}
-		if isParam(seg) {
+		if engine.IsPlaceholder(seg) {
 			if lit.Len() > 0 {
 				s.Parts = append(s.Parts, part{Lit: decodePath(lit.String())})
 				lit.Reset()
@@ -66,20 +68,6 @@ func parseSource(key string) source {
 		s.Prefix = s.Parts[0].Lit
 	}
 	return s
-}
-
-// isParam reports whether a path segment is a :name capture.
-func isParam(seg string) bool {
-	if len(seg) < 2 || seg[0] != ':' {
-		return false
-	}
-	for i, c := range seg[1:] {
-		letter := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !letter && (i == 0 || c < '0' || c > '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // captures lists the placeholder names a source captures.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/signposthq/signpost/engine"
 )
 
 // sampleQuery is the query string sent with each source once, to check
@@ -83,7 +85,7 @@ func samplePath(source string) (host, path string) {
 	path = strings.TrimSuffix(path, "*")
 	segs := strings.Split(path, "/")
 	for i, s := range segs {
-		if isParam(s) {
+		if engine.IsPlaceholder(s) {
 			segs[i] = "example"
 		}
 	}
@@ -92,19 +94,6 @@ func samplePath(source string) (host, path string) {
 		path += "a/b"
 	}
 	return host, escapePath(path)
-}
-
-func isParam(seg string) bool {
-	if len(seg) < 2 || seg[0] != ':' {
-		return false
-	}
-	for i, c := range seg[1:] {
-		letter := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !letter && (i == 0 || c < '0' || c > '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // escapePath percent-encodes the bytes a request path cannot carry as they
