@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"github.com/signposthq/signpost/engine"
 	"strings"
 	"testing"
 )
@@ -72,4 +73,21 @@ func BenchmarkDeployS3(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(second.Compiled))/(1<<20), "table-MB")
+}
+
+// BenchmarkFollowed measures finding the sources whose chain runs through a
+// changed rule (the new release is compiled already, as in a deploy).
+func BenchmarkFollowed(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
+			old := SnapshotOf(artifacts(&testing.T{}, bigRules(n, 0)).Set)
+			new := SnapshotOf(artifacts(&testing.T{}, bigRules(n, 1000)).Set)
+			next, _ := engine.Compile(new.Set("new"), engine.Options{})
+			changes := Diff(old, new)
+			b.ResetTimer()
+			for range b.N {
+				Followed(old, new, changes, next)
+			}
+		})
+	}
 }

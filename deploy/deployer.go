@@ -251,6 +251,15 @@ func (d *Deployer) finishPlan(p *Plan, old Snapshot) {
 			// record, so what it changed is stale too.
 			changes = append(changes, Diff(p.abandoned.Rules, p.Next.Rules)...)
 		}
+		if p.Current != nil && len(p.Changes) > 0 {
+			// A source whose chain runs through a changed rule answers
+			// differently too, though its own rule is the same.
+			next := p.table
+			if next == nil { // a rollback of a mode that does not test its function
+				next, _ = engine.Compile(p.Next.Rules.Set("next"), engine.Options{})
+			}
+			changes = append(changes, Followed(old, p.Next.Rules, p.Changes, next)...)
+		}
 		p.Invalidation = PlanInvalidation(changes, d.Options.Invalidation)
 	}
 	if !p.UpToDate {

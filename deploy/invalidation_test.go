@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/signposthq/signpost/engine"
 )
 
 func TestInvalidationPaths(t *testing.T) {
@@ -90,5 +92,46 @@ func TestDiff(t *testing.T) {
 	}
 	if old.Digest() == new.Digest() || old.Digest() != (Snapshot{"/c": {Status: 410}, "/b": {To: "/y", Status: 301}, "/a": {To: "/x", Status: 301}}).Digest() {
 		t.Fatal("digest does not follow content")
+	}
+}
+
+// A source whose own rule is unchanged but whose chain runs through a
+// changed rule is invalidated too: CloudFront cached the end of its chain.
+func TestFollowedChains(t *testing.T) {
+	old := Snapshot{
+		"/old":                 {To: "/jobs", Status: 301},
+		"/jobs":                {To: "https://a.example/", Status: 301},
+		"/blog/*":              {To: "/news/:splat", Status: 301},
+		"/older":               {To: "/blog/x", Status: 301},
+		"/same":                {To: "/elsewhere", Status: 302},
+		"https://h.example/hp": {To: "/jobs", Status: 301},
+	}
+	new := Snapshot{
+		"/old":                 {To: "/jobs", Status: 301},
+		"/jobs":                {To: "https://b.example/", Status: 301},
+		"/blog/*":              {To: "/articles/:splat", Status: 301},
+		"/older":               {To: "/blog/x", Status: 301},
+		"/same":                {To: "/elsewhere", Status: 302},
+		"https://h.example/hp": {To: "/jobs", Status: 301},
+	}
+	next, ds := engine.Compile(new.Set("new"), engine.Options{})
+	if ds.HasErrors() {
+		t.Fatal(ds.Err())
+	}
+	var got []string
+	for _, c := range Followed(old, new, Diff(old, new), next) {
+		got = append(got, c.Source)
+	}
+	want := []string{"/old", "/older", "https://h.example/hp"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Followed = %q, want %q", got, want)
+	}
+	// The rule diff itself names only the rules that changed.
+	var diff []string
+	for _, c := range Diff(old, new) {
+		diff = append(diff, c.Source)
+	}
+	if want := []string{"/blog/*", "/jobs"}; !slices.Equal(diff, want) {
+		t.Errorf("Diff = %q, want %q", diff, want)
 	}
 }

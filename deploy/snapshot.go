@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/rules"
 )
 
@@ -118,4 +119,106 @@ func (e Entry) String() string {
 		b.WriteString(" (query dropped)")
 	}
 	return b.String()
+}
+
+// Followed lists the exact sources whose own rule is the same in old and new
+// but whose answer is not, because a rule further along their chain
+// changed. The engine serves a chain in one hop, so CloudFront has cached
+// the end of the old chain under the first source, and that source needs
+// invalidating as much as the rule that changed. changes is Diff(old, new)
+// and next is new compiled.
+//
+// Up to the first changed rule, a source's old and new chains are the same.
+// So a source is affected when its new chain passes a rule that was added or
+// changed, or when a target on it is matched by an old rule that was changed
+// or removed; the second is asked of a small table of just those rules,
+// which may name a source that an unchanged rule of higher precedence kept
+// as it was: one path too many, never one too few.
+func Followed(old, new Snapshot, changes []Change, next *engine.Table) []Change {
+	if len(old) == 0 || len(changes) == 0 || next == nil {
+		return nil
+	}
+	changed := map[string]bool{}
+	gone := Snapshot{}
+	for _, c := range changes {
+		changed[c.Source] = true
+		if c.Old != nil {
+			gone[c.Source] = *c.Old
+		}
+	}
+	was, ds := engine.Compile(gone.Set("old"), next.Options())
+	if was == nil || ds.HasErrors() {
+		was = nil // the changed rules alone do not compile; ask the new chain only
+	}
+	oldMatch := func(loc string) bool {
+		if was == nil {
+			return false
+		}
+		host, path := splitLocation(loc)
+		return was.Resolve(host, path, "").Match
+	}
+	var out []Change
+	for src, n := range new {
+		o, ok := old[src]
+		if !ok || o != n {
+			continue // Diff has it
+		}
+		host, path, exact := exactSource(src)
+		if !exact {
+			continue
+		}
+		affected := false
+		if d := next.Resolve(host, path, ""); d.Hops <= 1 {
+			affected = d.Location != "" && oldMatch(d.Location)
+		} else {
+			for _, h := range next.Trace(host, path, "") {
+				if (h.Rule.Source != src && changed[h.Rule.Source]) || (h.Location != "" && oldMatch(h.Location)) {
+					affected = true
+					break
+				}
+			}
+		}
+		if affected {
+			o, n := o, n
+			out = append(out, Change{Kind: Changed, Source: src, Old: &o, New: &n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Source < out[j].Source })
+	return out
+}
+
+// splitLocation returns the host (empty for a path) and the path of a
+// Location.
+func splitLocation(loc string) (host, path string) {
+	if i := strings.IndexAny(loc, "?#"); i >= 0 {
+		loc = loc[:i]
+	}
+	host, path, _ = exactSource(loc)
+	return host, path
+}
+
+// exactSource splits a source into the host and path a request for it
+// carries, and reports whether it is exact (no "*", no placeholder).
+func exactSource(src string) (host, path string, exact bool) {
+	path = src
+	for _, scheme := range []string{"https://", "http://"} {
+		if len(src) > len(scheme) && strings.EqualFold(src[:len(scheme)], scheme) {
+			rest := src[len(scheme):]
+			host, path = rest, "/"
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				host, path = rest[:i], rest[i:]
+			}
+		}
+	}
+	if strings.HasSuffix(path, "*") {
+		return host, path, false
+	}
+	for rest := path; rest != ""; {
+		seg, after, _ := strings.Cut(rest, "/")
+		if engine.IsPlaceholder(seg) {
+			return host, path, false
+		}
+		rest = after
+	}
+	return host, path, true
 }
