@@ -99,20 +99,24 @@ func TestDiff(t *testing.T) {
 // changed rule is invalidated too: CloudFront cached the end of its chain.
 func TestFollowedChains(t *testing.T) {
 	old := Snapshot{
-		"/old":                 {To: "/jobs", Status: 301},
-		"/jobs":                {To: "https://a.example/", Status: 301},
-		"/blog/*":              {To: "/news/:splat", Status: 301},
-		"/older":               {To: "/blog/x", Status: 301},
-		"/same":                {To: "/elsewhere", Status: 302},
-		"https://h.example/hp": {To: "/jobs", Status: 301},
+		"/old":                     {To: "/jobs", Status: 301},
+		"/jobs":                    {To: "https://a.example/", Status: 301},
+		"/blog/*":                  {To: "/news/:splat", Status: 301},
+		"/older":                   {To: "/blog/x", Status: 301},
+		"/same":                    {To: "/elsewhere", Status: 302},
+		"https://h.example/hp":     {To: "/jobs", Status: 301},
+		"/to-h":                    {To: "/h-only", Status: 301},
+		"https://h.example/h-only": {To: "/one", Status: 301},
 	}
 	new := Snapshot{
-		"/old":                 {To: "/jobs", Status: 301},
-		"/jobs":                {To: "https://b.example/", Status: 301},
-		"/blog/*":              {To: "/articles/:splat", Status: 301},
-		"/older":               {To: "/blog/x", Status: 301},
-		"/same":                {To: "/elsewhere", Status: 302},
-		"https://h.example/hp": {To: "/jobs", Status: 301},
+		"/old":                     {To: "/jobs", Status: 301},
+		"/jobs":                    {To: "https://b.example/", Status: 301},
+		"/blog/*":                  {To: "/articles/:splat", Status: 301},
+		"/older":                   {To: "/blog/x", Status: 301},
+		"/same":                    {To: "/elsewhere", Status: 302},
+		"https://h.example/hp":     {To: "/jobs", Status: 301},
+		"/to-h":                    {To: "/h-only", Status: 301},
+		"https://h.example/h-only": {To: "/two", Status: 301},
 	}
 	next, ds := engine.Compile(new.Set("new"), engine.Options{})
 	if ds.HasErrors() {
@@ -122,7 +126,9 @@ func TestFollowedChains(t *testing.T) {
 	for _, c := range Followed(old, new, Diff(old, new), next) {
 		got = append(got, c.Source)
 	}
-	want := []string{"/old", "/older", "https://h.example/hp"}
+	// /to-h changes only for requests to h.example, where its chain runs
+	// through a rule of that host.
+	want := []string{"/old", "/older", "/to-h", "https://h.example/hp"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Followed = %q, want %q", got, want)
 	}
@@ -131,7 +137,7 @@ func TestFollowedChains(t *testing.T) {
 	for _, c := range Diff(old, new) {
 		diff = append(diff, c.Source)
 	}
-	if want := []string{"/blog/*", "/jobs"}; !slices.Equal(diff, want) {
+	if want := []string{"/blog/*", "/jobs", "https://h.example/h-only"}; !slices.Equal(diff, want) {
 		t.Errorf("Diff = %q, want %q", diff, want)
 	}
 }

@@ -150,12 +150,38 @@ func Followed(old, new Snapshot, changes []Change, next *engine.Table) []Change 
 	if was == nil || ds.HasErrors() {
 		was = nil // the changed rules alone do not compile; ask the new chain only
 	}
-	oldMatch := func(loc string) bool {
+	// A source without a host is asked for every host that has rules of its
+	// own too: its chain may differ there.
+	hosts := []string{""}
+	seen := map[string]bool{"": true}
+	for _, snap := range []Snapshot{old, new} {
+		for src := range snap {
+			if h, _, _ := exactSource(src); !seen[h] {
+				seen[h] = true
+				hosts = append(hosts, h)
+			}
+		}
+	}
+	oldMatch := func(host, loc string) bool {
 		if was == nil {
 			return false
 		}
-		host, path := splitLocation(loc)
-		return was.Resolve(host, path, "").Match
+		h, path := splitLocation(loc)
+		if h == "" {
+			h = host
+		}
+		return was.Resolve(h, path, "").Match
+	}
+	affected := func(src, host, path string) bool {
+		if d := next.Resolve(host, path, ""); d.Hops <= 1 {
+			return d.Location != "" && oldMatch(host, d.Location)
+		}
+		for _, h := range next.Trace(host, path, "") {
+			if (h.Rule.Source != src && changed[h.Rule.Source]) || (h.Location != "" && oldMatch(host, h.Location)) {
+				return true
+			}
+		}
+		return false
 	}
 	var out []Change
 	for src, n := range new {
@@ -167,20 +193,16 @@ func Followed(old, new Snapshot, changes []Change, next *engine.Table) []Change 
 		if !exact {
 			continue
 		}
-		affected := false
-		if d := next.Resolve(host, path, ""); d.Hops <= 1 {
-			affected = d.Location != "" && oldMatch(d.Location)
-		} else {
-			for _, h := range next.Trace(host, path, "") {
-				if (h.Rule.Source != src && changed[h.Rule.Source]) || (h.Location != "" && oldMatch(h.Location)) {
-					affected = true
-					break
-				}
-			}
+		contexts := hosts
+		if host != "" {
+			contexts = []string{host}
 		}
-		if affected {
-			o, n := o, n
-			out = append(out, Change{Kind: Changed, Source: src, Old: &o, New: &n})
+		for _, h := range contexts {
+			if affected(src, h, path) {
+				o, n := o, n
+				out = append(out, Change{Kind: Changed, Source: src, Old: &o, New: &n})
+				break
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Source < out[j].Source })
