@@ -269,13 +269,6 @@ func overlap(e, r *orderedRule) string {
 	return ""
 }
 
-// sameSource reports whether two sources are one after normalization.
-func sameSource(a, b source) bool {
-	return a.Host == b.Host && a.Splat == b.Splat && a.Exact == b.Exact &&
-		trimSlash(decodePath(a.Path)) == trimSlash(decodePath(b.Path)) &&
-		(a.Splat || len(a.Parts) == len(b.Parts))
-}
-
 // prefers reports whether the engine would pick a over b for a request
 // both match, whatever their order in the file.
 func prefers(a, b source) bool {
