@@ -18,6 +18,8 @@ type Hop struct {
 // Trace allocates; it is for explaining (signpost explain), not for
 // serving.
 func (t *Table) Trace(host, path, rawQuery string) []Hop {
+	// The first lines repeat Resolve's on purpose: a shared helper is not
+	// inlined and costs Resolve, the serving path, about 13 ns a lookup.
 	h := t.hostTable(host)
 	var db, fb [stackPath]byte
 	q := newRequest(path, t.opts.CaseInsensitive, db[:0], fb[:0])
