@@ -175,4 +175,3 @@ func (d Deploy) Over(o Deploy) Deploy {
 	}
 	return d
 }
-
