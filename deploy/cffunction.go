@@ -61,7 +61,7 @@ func (d *Deployer) publishFunction(ctx context.Context, p *Plan) (err error) {
 			return "", fmt.Errorf("updating CloudFront function %s: %w", name, err)
 		}
 		etag = aws.ToString(out.ETag)
-		return byteSize(len(p.payload.code)), nil
+		return ByteSize(len(p.payload.code)), nil
 	})
 	if err != nil {
 		return err

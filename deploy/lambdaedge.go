@@ -95,7 +95,7 @@ func (d *Deployer) publishVersion(ctx context.Context, zip []byte) (string, erro
 			return "", fmt.Errorf("updating the code of Lambda function %s: %w", name, err)
 		}
 		rev, sha = aws.ToString(out.RevisionId), aws.ToString(out.CodeSha256)
-		return byteSize(len(zip)), nil
+		return ByteSize(len(zip)), nil
 	})
 	if err != nil {
 		return "", err

@@ -138,7 +138,7 @@ func (d *Deployer) publishS3(ctx context.Context, p *Plan) error {
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("s3://%s/%s (%s)", d.Target.Bucket, d.Target.Key, byteSize(len(p.payload.compiled))), nil
+		return fmt.Sprintf("s3://%s/%s (%s)", d.Target.Bucket, d.Target.Key, ByteSize(len(p.payload.compiled))), nil
 	})
 }
 
@@ -160,7 +160,8 @@ func behaviorName(pattern string) string {
 	return "cache behavior " + pattern
 }
 
-func byteSize(n int) string {
+// ByteSize writes a size in bytes the way people read it: "7.2 KB".
+func ByteSize(n int) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/signposthq/signpost"
+	"github.com/signposthq/signpost/deploy"
 	"github.com/signposthq/signpost/edge"
 	"github.com/signposthq/signpost/edge/jsgen"
 	"github.com/signposthq/signpost/engine"
@@ -290,7 +291,7 @@ func (r *buildResult) print(w io.Writer, asJSON bool) {
 		return
 	}
 	for _, f := range r.Files {
-		fmt.Fprintf(w, "wrote %s (%s)\n", f.Path, sizeText(f.Bytes))
+		fmt.Fprintf(w, "wrote %s (%s)\n", f.Path, deploy.ByteSize(f.Bytes))
 	}
 	switch {
 	case r.RulesFrom != "":
@@ -302,12 +303,3 @@ func (r *buildResult) print(w io.Writer, asJSON bool) {
 	}
 }
 
-func sizeText(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
