@@ -302,4 +302,3 @@ func (r *buildResult) print(w io.Writer, asJSON bool) {
 		fmt.Fprintf(w, "%s, %s trigger, %d rules bundled\n", r.Target, r.Trigger, r.Rules)
 	}
 }
-
