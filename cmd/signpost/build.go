@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/signposthq/signpost"
 	"github.com/signposthq/signpost/deploy"
 	"github.com/signposthq/signpost/edge"
 	"github.com/signposthq/signpost/edge/jsgen"
@@ -208,21 +207,9 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 // loadForBuild loads and checks the rules the one way every command does,
 // printing the errors; nil when there are any.
 func loadForBuild(env *Env, path string, caseInsensitive bool) *engine.Table {
-	c := signpost.Load(path, engine.Options{CaseInsensitive: caseInsensitive})
-	if c.Table == nil {
-		errs := c.Diagnostics.Errors()
-		for _, d := range errs {
-			fmt.Fprintln(env.Stderr, d.String())
-			if d.Code == "read" {
-				fmt.Fprintln(env.Stderr, "hint: give the rules file with --rules FILE")
-				return nil
-			}
-		}
-		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was built\n", path, plural(len(errs), "error"))
+	c, _ := loadRules(env, path, engine.Options{CaseInsensitive: caseInsensitive}, "built")
+	if c == nil {
 		return nil
-	}
-	if n := len(c.Diagnostics) - len(c.Diagnostics.Errors()); n > 0 {
-		fmt.Fprintf(env.Stderr, "%s: %s (run 'signpost check %s' to see them)\n", path, plural(n, "warning"), path)
 	}
 	return c.Table
 }

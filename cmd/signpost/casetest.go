@@ -93,7 +93,7 @@ func runTest(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; no case was run\n", casesFile, plural(len(ds), "error"))
 		return exitProblems
 	}
-	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive})
+	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive}, "resolved")
 	if c == nil {
 		return code
 	}

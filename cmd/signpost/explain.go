@@ -65,7 +65,7 @@ func runExplain(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "hint: give URLs as arguments (signpost explain /jobs), or - to read them from standard input")
 		return exitUsage
 	}
-	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive})
+	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive}, "resolved")
 	if c == nil {
 		return code
 	}
@@ -97,9 +97,10 @@ func runExplain(ctx context.Context, env *Env, args []string) int {
 }
 
 // loadRules loads and compiles the rules file. On errors it prints every
-// diagnostic and returns nil with the exit code. Warnings are counted on
-// standard error only: check is where they are read.
-func loadRules(env *Env, path string, opts engine.Options) (*signpost.Compiled, int) {
+// diagnostic, says what was left undone ("nothing was built") and returns
+// nil with the exit code. Warnings are counted on standard error only: check
+// is where they are read.
+func loadRules(env *Env, path string, opts engine.Options, undone string) (*signpost.Compiled, int) {
 	c := signpost.Load(path, opts)
 	if c.Table == nil {
 		errs := c.Diagnostics.Errors()
@@ -113,7 +114,7 @@ func loadRules(env *Env, path string, opts engine.Options) (*signpost.Compiled, 
 		if len(errs) == 0 {
 			fmt.Fprintf(env.Stderr, "signpost: error: %s: the rules could not be compiled\n", path)
 		}
-		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was resolved\n", path, plural(len(errs), "error"))
+		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was %s\n", path, plural(len(errs), "error"), undone)
 		return nil, exitProblems
 	}
 	if n := len(c.Diagnostics) - len(c.Diagnostics.Errors()); n > 0 {
