@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -107,6 +108,20 @@ func trimSlashString(p string) string {
 		return p[:len(p)-1]
 	}
 	return p
+}
+
+// ToggleSlash returns the other spelling of the path p that the engine
+// treats as the same: p with its one trailing slash removed, or with one
+// added. "/" has no other spelling and is returned as it is. Importers,
+// exporters and verify use it to request both spellings of a source.
+func ToggleSlash(p string) string {
+	if p == "/" {
+		return p
+	}
+	if strings.HasSuffix(p, "/") {
+		return p[:len(p)-1]
+	}
+	return p + "/"
 }
 
 // appendFold appends s in lower case, rune by rune, keeping each rune whose

@@ -141,3 +141,34 @@ func TestCompileLoops(t *testing.T) {
 		}
 	}
 }
+
+// TestToggleSlash checks that both spellings ToggleSlash gives match the
+// same rule, as the importers, exporters and verify rely on (a :splat keeps
+// the slash, so the Location may differ).
+func TestToggleSlash(t *testing.T) {
+	tab := compile(t, `{
+  "/jobs": { "to": "/careers" },
+  "/docs/": { "to": "/manual" },
+  "/blog/*": { "to": "/news/:splat" },
+  "/users/:id": { "to": "/people/:id" }
+}`, Options{})
+	for _, p := range []string{"/", "/jobs", "/docs/", "/docs", "/blog", "/blog/x", "/blog/x/", "/users/7", "/users/7/", "/none/"} {
+		q := ToggleSlash(p)
+		if p != "/" && (q == p || trimSlashString(q) != trimSlashString(p)) {
+			t.Errorf("ToggleSlash(%q) = %q, want the other spelling", p, q)
+		}
+		if ToggleSlash(q) != p {
+			t.Errorf("ToggleSlash(ToggleSlash(%q)) = %q", p, ToggleSlash(q))
+		}
+		a, b := tab.Resolve("", p, ""), tab.Resolve("", q, "")
+		if !a.Match && p != "/" && p != "/none/" {
+			t.Errorf("%q matches no rule", p)
+		}
+		if a.Match != b.Match || a.Rule != b.Rule {
+			t.Errorf("%q matches %v, %q matches %v", p, a.Rule, q, b.Rule)
+		}
+	}
+	if got := ToggleSlash("/"); got != "/" {
+		t.Errorf(`ToggleSlash("/") = %q, want "/"`, got)
+	}
+}

@@ -146,7 +146,7 @@ func (s source) samples(other source) []string {
 		}
 		p := strings.Join(segs, "/")
 		if !s.Splat {
-			out = append(out, p, toggleSlash(p))
+			out = append(out, p, engine.ToggleSlash(p))
 			continue
 		}
 		out = append(out, p, p+"a/b", p+"a/b/")
@@ -155,16 +155,6 @@ func (s source) samples(other source) []string {
 		}
 	}
 	return out
-}
-
-func toggleSlash(p string) string {
-	if p == "/" {
-		return p
-	}
-	if strings.HasSuffix(p, "/") {
-		return p[:len(p)-1]
-	}
-	return p + "/"
 }
 
 // rawRegex is regex for the path as the client sent it (nginx's

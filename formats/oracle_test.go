@@ -123,7 +123,7 @@ func netlifyURLs(file []byte) []string {
 		if strings.Contains(p, "*") {
 			p = strings.ReplaceAll(p, "*", "a/b")
 		}
-		for _, u := range []string{p, toggleSlash(p)} {
+		for _, u := range []string{p, engine.ToggleSlash(p)} {
 			if !seen[u] {
 				seen[u] = true
 				urls = append(urls, u)

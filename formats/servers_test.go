@@ -206,7 +206,7 @@ func derivedURLs(set *rules.Set) []string {
 		if src.Host != "" {
 			prefix = "http://" + src.Host
 		}
-		out = append(out, prefix+p, prefix+toggleSlash(p), prefix+p+"?utm_source=test&x=1")
+		out = append(out, prefix+p, prefix+engine.ToggleSlash(p), prefix+p+"?utm_source=test&x=1")
 	}
 	return out
 }

@@ -21,7 +21,7 @@ func plan(opts Options) []*Check {
 		seen := map[string]bool{}
 		for _, r := range opts.Table.Rules().Rules {
 			host, p := samplePath(r.Source)
-			for _, u := range []string{p, toggleSlash(p), p + "?" + sampleQuery} {
+			for _, u := range []string{p, engine.ToggleSlash(p), p + "?" + sampleQuery} {
 				key := host + " " + u
 				if seen[key] {
 					continue
@@ -109,14 +109,4 @@ func escapePath(p string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
-}
-
-func toggleSlash(p string) string {
-	if p == "/" {
-		return p
-	}
-	if strings.HasSuffix(p, "/") {
-		return p[:len(p)-1]
-	}
-	return p + "/"
 }
