@@ -1,7 +1,9 @@
 package deploy
 
 import (
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -212,20 +214,21 @@ func encodeInvalidationPath(path string) string {
 	var b strings.Builder
 	for i := 0; i < len(path); i++ {
 		c := path[i]
-		if c == '%' && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]) {
-			d := unhex(path[i+1])<<4 | unhex(path[i+2])
-			if safeInInvalidation(d) {
-				b.WriteByte(d)
-			} else {
-				writeEscape(&b, d)
+		if c == '%' && i+2 < len(path) {
+			if d, err := strconv.ParseUint(path[i+1:i+3], 16, 8); err == nil {
+				if safeInInvalidation(byte(d)) {
+					b.WriteByte(byte(d))
+				} else {
+					fmt.Fprintf(&b, "%%%02X", d)
+				}
+				i += 2
+				continue
 			}
-			i += 2
-			continue
 		}
 		if safeInInvalidation(c) || c == '/' {
 			b.WriteByte(c)
 		} else {
-			writeEscape(&b, c)
+			fmt.Fprintf(&b, "%%%02X", c)
 		}
 	}
 	return b.String()
@@ -243,25 +246,4 @@ func safeInInvalidation(c byte) bool {
 		return false
 	}
 	return true
-}
-
-func writeEscape(b *strings.Builder, c byte) {
-	const hexDigits = "0123456789ABCDEF"
-	b.WriteByte('%')
-	b.WriteByte(hexDigits[c>>4])
-	b.WriteByte(hexDigits[c&15])
-}
-
-func isHex(c byte) bool {
-	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }

@@ -3,6 +3,7 @@ package formats
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/signposthq/signpost/engine"
@@ -241,11 +242,15 @@ func rawLiteral(lit string) string {
 	var b strings.Builder
 	for i := 0; i < len(lit); i++ {
 		c := lit[i]
+		if c == '%' && i+2 < len(lit) {
+			if _, err := strconv.ParseUint(lit[i+1:i+3], 16, 8); err == nil {
+				// An escape the decoding kept (%2F, %25, bytes not UTF-8).
+				fmt.Fprintf(&b, "%%(?i:%s)", lit[i+1:i+3])
+				i += 2
+				continue
+			}
+		}
 		switch {
-		case c == '%' && i+2 < len(lit) && ishex(lit[i+1]) && ishex(lit[i+2]):
-			// An escape the decoding kept (%2F, %25, bytes not UTF-8).
-			fmt.Fprintf(&b, "%%(?i:%s)", lit[i+1:i+3])
-			i += 2
 		case c <= 0x20 || c >= 0x7f || strings.IndexByte("\"#%<>?[\\]^`{|}", c) >= 0:
 			fmt.Fprintf(&b, "%%(?i:%02X)", c)
 		default:

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -92,16 +93,16 @@ func decodePath(p string) string {
 	}
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
-		if p[i] == '%' && i+2 < len(p) && ishex(p[i+1]) && ishex(p[i+2]) {
-			v := unhex(p[i+1])<<4 | unhex(p[i+2])
-			if v != '/' && v != '%' && v >= 0x20 && v != 0x7f {
-				b.WriteByte(v)
+		if p[i] == '%' && i+2 < len(p) {
+			if v, err := strconv.ParseUint(p[i+1:i+3], 16, 8); err == nil {
+				if v != '/' && v != '%' && v >= 0x20 && v != 0x7f {
+					b.WriteByte(byte(v))
+				} else {
+					b.WriteString(strings.ToUpper(p[i : i+3]))
+				}
 				i += 2
 				continue
 			}
-			b.WriteString(strings.ToUpper(p[i : i+3]))
-			i += 2
-			continue
 		}
 		b.WriteByte(p[i])
 	}
@@ -125,20 +126,6 @@ func escapeInvalidUTF8(s string) string {
 		i += n
 	}
 	return b.String()
-}
-
-func ishex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }
 
 // trimSlash removes the one trailing slash the engine ignores.
