@@ -9,52 +9,83 @@ import (
 	"github.com/signposthq/signpost/engine"
 )
 
-// regexParts renders a source's path as a regular expression over decoded
+// regexBody renders a source's path as a regular expression over decoded
 // paths, in the syntax Go, PCRE (nginx, Apache) and Caddy share. Captures
 // are numbered in order: each :name, then the splat. The expression
 // ignores one trailing slash as the engine does.
 func (s source) regexBody() string { return s.regex(false, "") }
 
-// Character classes of captured values. Exported servers write captures
-// into the Location as they decoded them, so a capture never holds a
-// control character (no header splitting), and one that starts a target's
-// path never starts with "/" or "\\" (no protocol-relative Location such
-// as //evil.example from /go//evil.example): such requests are not
-// redirected at all, where the engine would make them safe.
-const (
-	ctl         = `\x00-\x1f\x7f`
-	splatClass  = `[^` + ctl + `]*`
-	paramClass  = `[^/` + ctl + `]+`
-	leadSplat   = `(?:[^/\\` + ctl + `][^` + ctl + `]*)?`
-	leadSplatNE = `[^/\\` + ctl + `][^` + ctl + `]*`
-	leadParam   = `[^/\\` + ctl + `][^/` + ctl + `]*`
-)
+// ctl is the control characters, which no value captured from a decoded
+// path holds. Exported servers write captures into the Location as they
+// decoded them, so a capture never holds a control character (no header
+// splitting), and one that starts a target's path never starts with "/" or
+// "\\" (no protocol-relative Location such as //evil.example from
+// /go//evil.example): such requests are not redirected at all, where the
+// engine would make them safe.
+const ctl = `\x00-\x1f\x7f`
 
 // regex is regexBody with named groups ("(?P<sp_NAME>") when named is
 // set, and with the captures that start the path of target (a rule's "to")
 // kept from starting with a slash or backslash.
 func (s source) regex(named bool, target string) string {
+	syn := pathSyntax{exclude: ctl, literal: regexp.QuoteMeta, end: "$"}
+	if named {
+		syn.group = "sp_"
+	}
+	return s.pathRegex(syn, target)
+}
+
+// rawRegex is regex for the path as the client sent it (nginx's
+// $request_uri: percent-encoded, query included), so that captured values
+// can be written into the Location still encoded, as the engine writes
+// them. Literal text is matched in the encoding browsers send, hex digits
+// in either case; a request encoded otherwise does not match it, and the
+// server falls back to the decoded captures.
+//
+// stop lists more characters a captured value cannot hold, for a raw path
+// that is followed by more text (Apache's request line: `\s`).
+func (s source) rawRegex(target, stop string) string {
+	syn := pathSyntax{exclude: "?" + stop, group: "sp_raw_", literal: rawLiteral, end: `(?:\?.*)?$`}
+	if stop != "" {
+		syn.end = `(?:\?[^` + stop + `]*)?(?:` + stop + `|$)`
+	}
+	return s.pathRegex(syn, target)
+}
+
+// pathSyntax is what differs between the regular expressions of a source
+// over decoded paths (regex) and over raw ones (rawRegex).
+type pathSyntax struct {
+	exclude string              // characters no captured value holds (a class body)
+	group   string              // prefix of each group's name; "" for unnamed groups
+	literal func(string) string // the expression for decoded literal text
+	end     string              // what follows the path
+}
+
+// pathRegex renders s in syntax syn, keeping the captures that start the
+// path of target from starting with a slash or backslash.
+func (s source) pathRegex(syn pathSyntax, target string) string {
 	group := func(name string) string {
-		if named {
-			return "(?P<sp_" + name + ">"
+		if syn.group == "" {
+			return "("
 		}
-		return "("
+		return "(?P<" + syn.group + name + ">"
 	}
 	// Which capture, if any, starts the target's path, and whether
 	// anything follows it there (an empty value would then leave "//").
 	lead, follows := leadCapture(target)
+	x := syn.exclude
 	class := func(name string, splat bool) string {
 		switch {
 		case name != lead && splat:
-			return splatClass
+			return `[^` + x + `]*`
 		case name != lead:
-			return paramClass
+			return `[^/` + x + `]+`
 		case !splat:
-			return leadParam
+			return `[^/\\` + x + `][^/` + x + `]*`
 		case follows:
-			return leadSplatNE
+			return `[^/\\` + x + `][^` + x + `]*`
 		}
-		return leadSplat
+		return `(?:[^/\\` + x + `][^` + x + `]*)?`
 	}
 	var b strings.Builder
 	b.WriteByte('^')
@@ -68,25 +99,25 @@ func (s source) regex(named bool, target string) string {
 		switch {
 		case last && s.Splat && strings.HasSuffix(lit, "/"):
 			// /blog/* matches /blog, /blog/ and /blog/x.
-			b.WriteString(regexp.QuoteMeta(lit[:len(lit)-1]))
+			b.WriteString(syn.literal(lit[:len(lit)-1]))
 			opt := "?"
 			if lead == "splat" && follows {
 				opt = "" // an empty splat there would leave "//"
 			}
-			b.WriteString("(?:/" + group("splat") + class("splat", true) + "))" + opt + "$")
+			b.WriteString("(?:/" + group("splat") + class("splat", true) + "))" + opt + syn.end)
 			return b.String()
 		case last && !s.Splat && !(len(s.Parts) == 1 && lit == "/"):
 			lit = strings.TrimSuffix(lit, "/")
 		}
-		b.WriteString(regexp.QuoteMeta(lit))
+		b.WriteString(syn.literal(lit))
 	}
 	switch {
 	case s.Splat:
-		b.WriteString(group("splat") + class("splat", true) + ")$")
+		b.WriteString(group("splat") + class("splat", true) + ")" + syn.end)
 	case len(s.Parts) == 1 && s.Parts[0].Lit == "/":
-		b.WriteString("$")
+		b.WriteString(syn.end)
 	default:
-		b.WriteString("/?$")
+		b.WriteString("/?" + syn.end)
 	}
 	return b.String()
 }
@@ -156,69 +187,6 @@ func (s source) samples(other source) []string {
 		}
 	}
 	return out
-}
-
-// rawRegex is regex for the path as the client sent it (nginx's
-// $request_uri: percent-encoded, query included), so that captured values
-// can be written into the Location still encoded, as the engine writes
-// them. Literal text is matched in the encoding browsers send, hex digits
-// in either case; a request encoded otherwise does not match it, and the
-// server falls back to the decoded captures.
-//
-// stop lists more characters a captured value cannot hold, for a raw path
-// that is followed by more text (Apache's request line: `\s`).
-func (s source) rawRegex(target, stop string) string {
-	lead, follows := leadCapture(target)
-	class := func(name string, splat bool) string {
-		switch {
-		case name != lead && splat:
-			return `[^?` + stop + `]*`
-		case name != lead:
-			return `[^/?` + stop + `]+`
-		case !splat:
-			return `[^/\\?` + stop + `][^/?` + stop + `]*`
-		case follows:
-			return `[^/\\?` + stop + `][^?` + stop + `]*`
-		}
-		return `(?:[^/\\?` + stop + `][^?` + stop + `]*)?`
-	}
-	group := func(name string) string { return "(?P<sp_raw_" + name + ">" }
-	end := `(?:\?.*)?$`
-	if stop != "" {
-		end = `(?:\?[^` + stop + `]*)?(?:` + stop + `|$)`
-	}
-	var b strings.Builder
-	b.WriteByte('^')
-	for i, p := range s.Parts {
-		if p.Param != "" {
-			b.WriteString(group(p.Param) + class(p.Param, false) + ")")
-			continue
-		}
-		lit := p.Lit
-		last := i == len(s.Parts)-1
-		switch {
-		case last && s.Splat && strings.HasSuffix(lit, "/"):
-			b.WriteString(rawLiteral(lit[:len(lit)-1]))
-			opt := "?"
-			if lead == "splat" && follows {
-				opt = ""
-			}
-			b.WriteString("(?:/" + group("splat") + class("splat", true) + "))" + opt + end)
-			return b.String()
-		case last && !s.Splat && !(len(s.Parts) == 1 && lit == "/"):
-			lit = strings.TrimSuffix(lit, "/")
-		}
-		b.WriteString(rawLiteral(lit))
-	}
-	switch {
-	case s.Splat:
-		b.WriteString(group("splat") + class("splat", true) + ")" + end)
-	case len(s.Parts) == 1 && s.Parts[0].Lit == "/":
-		b.WriteString(end)
-	default:
-		b.WriteString("/?" + end)
-	}
-	return b.String()
 }
 
 // leadCapture returns the placeholder that starts target's path, if any,
