@@ -50,3 +50,18 @@ func flagError(env *Env, name, usageText string, fs *flag.FlagSet, err error) in
 	fmt.Fprintf(env.Stderr, "hint: run 'signpost %s -h' for its flags and examples\n", name)
 	return exitUsage
 }
+
+// printError writes "signpost: error: ..." and an optional hint.
+func printError(env *Env, hint, format string, args ...any) {
+	fmt.Fprintf(env.Stderr, "signpost: error: "+format+"\n", args...)
+	if hint != "" {
+		fmt.Fprintf(env.Stderr, "hint: %s\n", hint)
+	}
+}
+
+// usageError reports a misuse of a command with an optional hint and
+// returns exitUsage.
+func usageError(env *Env, err error, hint string) int {
+	printError(env, hint, "%v", err)
+	return exitUsage
+}

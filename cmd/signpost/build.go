@@ -72,34 +72,27 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return flagError(env, "build", buildUsage, fs, err)
 	}
-	usageErr := func(msg, hint string) int {
-		fmt.Fprintf(env.Stderr, "signpost: error: %s\n", msg)
-		if hint != "" {
-			fmt.Fprintf(env.Stderr, "hint: %s\n", hint)
-		}
-		return exitUsage
-	}
 	if len(pos) > 0 {
-		return usageErr(fmt.Sprintf("unexpected argument %q", pos[0]), "the rules file is given with --rules FILE")
+		return usageError(env, fmt.Errorf("unexpected argument %q", pos[0]), "the rules file is given with --rules FILE")
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	policy, err := hf.policy()
 	if err != nil {
-		return usageErr(err.Error(), "")
+		return usageError(env, err, "")
 	}
 	if *name == "" || strings.ContainsAny(*name, `/\`) {
-		return usageErr(fmt.Sprintf("--name %q must be a plain file name", *name), "")
+		return usageError(env, fmt.Errorf("--name %q must be a plain file name", *name), "")
 	}
 	res := buildResult{Target: *target}
 	switch *target {
 	case "lambda-edge":
 		if set["kvs"] || set["viewer-response"] {
-			return usageErr("--kvs and --viewer-response apply to --target cloudfront-function", "")
+			return usageError(env, errors.New("--kvs and --viewer-response apply to --target cloudfront-function"), "")
 		}
 		trig, ok := edge.ParseTrigger(*trigger)
 		if !ok {
-			return usageErr(fmt.Sprintf("--trigger %q is not origin-response or viewer-request", *trigger), "")
+			return usageError(env, fmt.Errorf("--trigger %q is not origin-response or viewer-request", *trigger), "")
 		}
 		res.Trigger = string(trig)
 		opts := jsgen.LambdaOptions{Trigger: trig, Headers: policy, DebugHeader: *debugHeader}
@@ -107,13 +100,13 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 		if *rulesFrom != "" {
 			src, err := jsgen.ParseS3URL(*rulesFrom)
 			if err != nil {
-				return usageErr("--rules-from: "+err.Error(), "")
+				return usageError(env, fmt.Errorf("--rules-from: %v", err), "")
 			}
 			if *refresh < time.Second {
-				return usageErr(fmt.Sprintf("--refresh %v is under a second", *refresh), "each container asks S3 at most this often; 60s is the default")
+				return usageError(env, fmt.Errorf("--refresh %v is under a second", *refresh), "each container asks S3 at most this often; 60s is the default")
 			}
 			if *s3Timeout <= 0 {
-				return usageErr(fmt.Sprintf("--s3-timeout %v must be positive", *s3Timeout), "")
+				return usageError(env, fmt.Errorf("--s3-timeout %v must be positive", *s3Timeout), "")
 			}
 			src.Region, src.Endpoint, src.Refresh, src.Timeout, src.Fallback = *region, *endpoint, *refresh, *s3Timeout, *fallback
 			opts.Source = src
@@ -127,7 +120,7 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 		} else {
 			for _, f := range []string{"s3-region", "s3-endpoint", "refresh", "s3-timeout", "fallback"} {
 				if set[f] {
-					return usageErr("--"+f+" applies only with --rules-from s3://bucket/key", "")
+					return usageError(env, fmt.Errorf("--%s applies only with --rules-from s3://bucket/key", f), "")
 				}
 			}
 			if table = loadForBuild(env, *rulesPath, *caseInsensitive); table == nil {
@@ -157,7 +150,7 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 	case "cloudfront-function":
 		for _, f := range []string{"trigger", "rules-from", "s3-region", "s3-endpoint", "refresh", "s3-timeout", "fallback"} {
 			if set[f] {
-				return usageErr("--"+f+" applies to --target lambda-edge", "a CloudFront Function always runs on viewer-request")
+				return usageError(env, fmt.Errorf("--%s applies to --target lambda-edge", f), "a CloudFront Function always runs on viewer-request")
 			}
 		}
 		table := loadForBuild(env, *rulesPath, *caseInsensitive)
@@ -196,9 +189,9 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 			}
 		}
 	case "":
-		return usageErr("--target is required", "use --target lambda-edge or --target cloudfront-function")
+		return usageError(env, errors.New("--target is required"), "use --target lambda-edge or --target cloudfront-function")
 	default:
-		return usageErr(fmt.Sprintf("unknown --target %q", *target), "use --target lambda-edge or --target cloudfront-function")
+		return usageError(env, fmt.Errorf("unknown --target %q", *target), "use --target lambda-edge or --target cloudfront-function")
 	}
 	res.print(env.Stdout, *jsonOut)
 	return exitOK

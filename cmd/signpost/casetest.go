@@ -72,9 +72,7 @@ func runTest(ctx context.Context, env *Env, args []string) int {
 		return flagError(env, "test", testUsage, fs, err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintf(env.Stderr, "signpost: error: want one cases file, got %d arguments\n", len(pos))
-		fmt.Fprintln(env.Stderr, "hint: signpost test cases.json")
-		return exitUsage
+		return usageError(env, fmt.Errorf("want one cases file, got %d arguments", len(pos)), "signpost test cases.json")
 	}
 	casesFile := pos[0]
 	if f.rules == "" {

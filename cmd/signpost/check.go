@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -59,22 +60,15 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 	if *asJSON {
 		*format = "json"
 	}
-	usageErr := func(msg, hint string) int {
-		fmt.Fprintf(env.Stderr, "signpost: error: %s\n", msg)
-		if hint != "" {
-			fmt.Fprintf(env.Stderr, "hint: %s\n", hint)
-		}
-		return exitUsage
-	}
 	switch *format {
 	case "text", "json", "github":
 	default:
-		return usageErr(fmt.Sprintf("unknown format %q", *format), "use text, json or github")
+		return usageError(env, fmt.Errorf("unknown format %q", *format), "use text, json or github")
 	}
 	file := *rulesFile
 	switch {
 	case len(pos) > 1 || (len(pos) == 1 && file != ""):
-		return usageErr("check takes one rules file", "signpost check [flags] [FILE]")
+		return usageError(env, errors.New("check takes one rules file"), "signpost check [flags] [FILE]")
 	case len(pos) == 1:
 		file = pos[0]
 	case file == "":
@@ -82,7 +76,7 @@ func runCheck(ctx context.Context, env *Env, args []string) int {
 	}
 	if *siteDir != "" {
 		if fi, err := os.Stat(*siteDir); err != nil || !fi.IsDir() {
-			return usageErr(fmt.Sprintf("--site %s is not a directory", *siteDir), "give the directory of the built site")
+			return usageError(env, fmt.Errorf("--site %s is not a directory", *siteDir), "give the directory of the built site")
 		}
 	}
 

@@ -263,14 +263,6 @@ func finish(ctx context.Context, env *Env, f *deployFlags, d *deploy.Deployer, p
 	return exitOK
 }
 
-func usageError(env *Env, err error, hint string) int {
-	fmt.Fprintf(env.Stderr, "signpost: error: %v\n", err)
-	if hint != "" {
-		fmt.Fprintf(env.Stderr, "hint: %s\n", hint)
-	}
-	return exitUsage
-}
-
 // failure reports an error of a deploy with the hint that fits it.
 func failure(env *Env, err error) int {
 	fmt.Fprintf(env.Stderr, "signpost: error: %v\n", err)

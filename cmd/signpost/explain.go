@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -61,9 +62,7 @@ func runExplain(ctx context.Context, env *Env, args []string) int {
 		return flagError(env, "explain", explainUsage, fs, err)
 	}
 	if len(urls) == 0 {
-		fmt.Fprintln(env.Stderr, "signpost: error: no URL to explain")
-		fmt.Fprintln(env.Stderr, "hint: give URLs as arguments (signpost explain /jobs), or - to read them from standard input")
-		return exitUsage
+		return usageError(env, errors.New("no URL to explain"), "give URLs as arguments (signpost explain /jobs), or - to read them from standard input")
 	}
 	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive}, "resolved")
 	if c == nil {

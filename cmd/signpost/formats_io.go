@@ -41,14 +41,6 @@ func printRuleErrors(w io.Writer, ds rules.Diagnostics) {
 	}
 }
 
-// printError writes "signpost: error: ..." and an optional hint.
-func printError(env *Env, hint, format string, args ...any) {
-	fmt.Fprintf(env.Stderr, "signpost: error: "+format+"\n", args...)
-	if hint != "" {
-		fmt.Fprintf(env.Stderr, "hint: %s\n", hint)
-	}
-}
-
 // choiceList lists the values a flag accepts.
 func choiceList(choices []string) string {
 	return strings.Join(choices, ", ")

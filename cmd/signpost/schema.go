@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 
 	"github.com/signposthq/signpost/rules"
 )
@@ -31,8 +31,7 @@ func runSchema(ctx context.Context, env *Env, args []string) int {
 		return flagError(env, "schema", schemaUsage, fs, err)
 	}
 	if len(pos) > 0 {
-		fmt.Fprintf(env.Stderr, "signpost: error: schema takes no arguments\n")
-		return exitUsage
+		return usageError(env, errors.New("schema takes no arguments"), "")
 	}
 	env.Stdout.Write(rules.Schema)
 	return exitOK

@@ -59,10 +59,7 @@ func runSimulate(ctx context.Context, env *Env, args []string) int {
 		return flagError(env, "simulate", simulateUsage, fs, err)
 	}
 	fail := func(code int, msg, hint string) int {
-		fmt.Fprintf(env.Stderr, "signpost: error: %s\n", msg)
-		if hint != "" {
-			fmt.Fprintf(env.Stderr, "hint: %s\n", hint)
-		}
+		printError(env, hint, "%s", msg)
 		return code
 	}
 	if (*rawURL == "") == (len(pos) == 0) || len(pos) > 1 {
