@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,11 +35,7 @@ type KVSDiff struct {
 // diffKVS compares the store's entries with the wanted ones.
 func diffKVS(have, want map[string]string) KVSDiff {
 	d := KVSDiff{Existing: len(have)}
-	keys := make([]string, 0, len(want))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(want))
 	for _, k := range keys {
 		old, ok := have[k]
 		if ok && old == want[k] {

@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/rules"
@@ -70,11 +71,7 @@ func (d *Deployer) PlanRollback(ctx context.Context, opts engine.Options) (*Plan
 
 // Set rebuilds a rules set from a snapshot, sources in sorted order.
 func (s Snapshot) Set(file string) *rules.Set {
-	srcs := make([]string, 0, len(s))
-	for src := range s {
-		srcs = append(srcs, src)
-	}
-	sort.Strings(srcs)
+	srcs := slices.Sorted(maps.Keys(s))
 	set := &rules.Set{File: file}
 	for i, src := range srcs {
 		e := s[src]

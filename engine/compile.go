@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -246,11 +247,7 @@ func (c *compiler) flattenAll() {
 	// a host gets overrides. flatten only reads which rule an entry is for,
 	// so the overrides can go into t.entries as they are found.
 	t.entries = flat
-	hosts := make([]string, 0, len(t.hosts))
-	for host := range t.hosts {
-		hosts = append(hosts, host)
-	}
-	slices.Sort(hosts)
+	hosts := slices.Sorted(maps.Keys(t.hosts))
 	for _, host := range hosts {
 		h := t.hosts[host]
 		res := c.flattenEach(len(flat), func(k int) (int, *hostTable, bool) {

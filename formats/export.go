@@ -2,6 +2,7 @@ package formats
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -186,11 +187,7 @@ func perHost(t *engine.Table, set *rules.Set, hosts map[string]bool) []*rules.Ru
 	if t == nil || len(hosts) == 0 {
 		return nil
 	}
-	names := make([]string, 0, len(hosts))
-	for h := range hosts {
-		names = append(names, h)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(maps.Keys(hosts))
 	var out []*rules.Rule
 	for _, h := range names {
 		for i := range set.Rules {

@@ -9,9 +9,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
-	"sort"
+	"slices"
 	"syscall"
 
 	"github.com/signposthq/signpost/rules"
@@ -91,12 +92,7 @@ Usage: signpost <command> [flags] [arguments]
 
 Commands:
 `)
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(commands)) {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprint(w, `
@@ -106,10 +102,5 @@ Run 'signpost <command> -h' for a command's flags and examples.
 
 // closest returns the registered command nearest to name, if it is near.
 func closest(name string) string {
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return rules.Closest(name, names)
+	return rules.Closest(name, slices.Sorted(maps.Keys(commands)))
 }

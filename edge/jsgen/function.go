@@ -3,6 +3,8 @@ package jsgen
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,11 +56,7 @@ type packedEntries struct {
 }
 
 func pack(m map[string]engine.ExportEntry, debug bool) *packedEntries {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	locs := make([]string, len(keys))
 	p := &packedEntries{Meta: make([]int, len(keys))}
 	for i, k := range keys {

@@ -14,9 +14,10 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -570,7 +571,7 @@ func (f *KVS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("ETag", etag)
 		fmt.Fprintf(w, `{"KvsARN":%q,"ItemCount":%d,"TotalSizeInBytes":%d,"Status":"READY"}`, f.arn, len(f.Items), 0)
 	case len(segs) == 3 && segs[2] == "keys" && r.Method == "GET":
-		keys := sortedKeys(f.Items)
+		keys := slices.Sorted(maps.Keys(f.Items))
 		start, _ := strconv.Atoi(r.URL.Query().Get("NextToken"))
 		page := 10 // the API's default
 		if v := r.URL.Query().Get("MaxResults"); v != "" {
@@ -624,15 +625,6 @@ func (f *KVS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.t.Errorf("kvs stand-in: unexpected %s %s", r.Method, r.URL.Path)
 		kvsError(w, 400, "ValidationException", "unexpected")
 	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func sha256Hex(b []byte) string {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -118,7 +120,7 @@ func (w *World) BehaveInNode() Behaviour {
 	return func(code, event []byte) ([]byte, string) {
 		w.KVS.mu.Lock()
 		var kvs []jsgen.KV
-		for _, k := range sortedKeys(w.KVS.Items) {
+		for _, k := range slices.Sorted(maps.Keys(w.KVS.Items)) {
 			kvs = append(kvs, jsgen.KV{Key: k, Value: w.KVS.Items[k]})
 		}
 		w.KVS.mu.Unlock()
