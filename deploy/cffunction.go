@@ -170,7 +170,7 @@ func samplePath(src string) string {
 	src = strings.TrimSuffix(src, "*")
 	segs := strings.Split(src, "/")
 	for i, s := range segs {
-		if isPlaceholder(s) {
+		if engine.IsPlaceholder(s) {
 			segs[i] = "sample"
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/signposthq/signpost/engine"
 )
 
 // CloudFront's limits on invalidations (see "Quotas on invalidations" in
@@ -182,25 +184,11 @@ func patternPrefix(path string) (string, bool) {
 	}
 	segs := strings.Split(lit, "/")
 	for i, s := range segs {
-		if isPlaceholder(s) {
+		if engine.IsPlaceholder(s) {
 			return strings.Join(segs[:i], "/") + "/", true
 		}
 	}
 	return lit, isPattern
-}
-
-// isPlaceholder reports whether a path segment is ":name".
-func isPlaceholder(seg string) bool {
-	if len(seg) < 2 || seg[0] != ':' {
-		return false
-	}
-	for i, r := range seg[1:] {
-		letter := r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
-		if !letter && (i == 0 || r < '0' || r > '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // encodeInvalidationPath writes path the way CloudFront compares
