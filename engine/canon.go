@@ -103,7 +103,10 @@ func trimSlash(p []byte) []byte {
 	return p
 }
 
-func trimSlashString(p string) string {
+// TrimSlash removes the one trailing slash the engine ignores (see the
+// package documentation); "/" is kept. The exporters use it to write a
+// source as the engine compares it.
+func TrimSlash(p string) string {
 	if len(p) > 1 && p[len(p)-1] == '/' {
 		return p[:len(p)-1]
 	}

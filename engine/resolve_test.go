@@ -154,7 +154,7 @@ func TestToggleSlash(t *testing.T) {
 }`, Options{})
 	for _, p := range []string{"/", "/jobs", "/docs/", "/docs", "/blog", "/blog/x", "/blog/x/", "/users/7", "/users/7/", "/none/"} {
 		q := ToggleSlash(p)
-		if p != "/" && (q == p || trimSlashString(q) != trimSlashString(p)) {
+		if p != "/" && (q == p || TrimSlash(q) != TrimSlash(p)) {
 			t.Errorf("ToggleSlash(%q) = %q, want the other spelling", p, q)
 		}
 		if ToggleSlash(q) != p {

@@ -146,7 +146,7 @@ func parseSource(key string, fold bool) (src source, warnings []string, err erro
 	prefix := strings.HasSuffix(path, "*")
 	if !prefix && !strings.Contains(path, "/:") && !strings.Contains(path, "*") {
 		// The common case, an exact path: no splitting needed.
-		p := trimSlashString(path)
+		p := TrimSlash(path)
 		if needsCanon(p) {
 			p = string(appendCanon(nil, p))
 		}
@@ -160,7 +160,7 @@ func parseSource(key string, fold bool) (src source, warnings []string, err erro
 	if prefix {
 		body = path[:len(path)-1]
 	} else {
-		body = trimSlashString(body)
+		body = TrimSlash(body)
 	}
 	if strings.Contains(body, "*") {
 		warnings = append(warnings, fmt.Sprintf("the \"*\" inside %q is matched literally; only a final \"*\" makes a prefix rule", key))

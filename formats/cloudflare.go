@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/rules"
 )
 
@@ -57,7 +58,7 @@ func ExportCloudflareBulkCSV(set *rules.Set, opts ExportOptions) ([]byte, []Prob
 			_ = w.Write([]string{source, target, strconv.Itoa(r.Status), strings.ToUpper(keep), "FALSE", subpath, suffix})
 		}
 		if src.Exact {
-			p := trimSlash(src.Path)
+			p := engine.TrimSlash(src.Path)
 			write(host+p, to, "FALSE", "FALSE")
 			if p != "/" {
 				write(host+p+"/", to, "FALSE", "FALSE")

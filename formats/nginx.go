@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/rules"
 )
 
@@ -73,7 +74,7 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			// patterns.
 			fmt.Fprintf(&exact, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true, r.To)), action)
 		case src.Exact:
-			p := trimSlash(decodePath(src.Path))
+			p := engine.TrimSlash(decodePath(src.Path))
 			for _, v := range []string{p, p + "/"} {
 				if v == "//" || seen[v] {
 					continue

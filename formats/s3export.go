@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/rules"
 )
 
@@ -65,7 +66,7 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		}
 		key := strings.TrimPrefix(decodePath(src.Path), "/")
 		if src.Exact {
-			key = strings.TrimPrefix(trimSlash(decodePath(src.Path)), "/")
+			key = strings.TrimPrefix(engine.TrimSlash(decodePath(src.Path)), "/")
 			if key == "" {
 				probs = append(probs, problem(set, r, `S3 cannot redirect "/" alone: an empty KeyPrefixEquals matches every key`))
 				continue

@@ -128,14 +128,6 @@ func escapeInvalidUTF8(s string) string {
 	return b.String()
 }
 
-// trimSlash removes the one trailing slash the engine ignores.
-func trimSlash(p string) string {
-	if len(p) > 1 && strings.HasSuffix(p, "/") {
-		return p[:len(p)-1]
-	}
-	return p
-}
-
 // target is a rule's "to" split for exporters: the part before any query,
 // the query without "?", and the fragment without "#".
 type target struct {
