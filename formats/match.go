@@ -196,10 +196,7 @@ func leadCapture(target string) (string, bool) {
 	if !strings.HasPrefix(base, "/:") {
 		return "", false
 	}
-	n := 2
-	for n < len(base) && (base[n] == '_' || base[n] >= 'a' && base[n] <= 'z' || base[n] >= 'A' && base[n] <= 'Z' || n > 2 && base[n] >= '0' && base[n] <= '9') {
-		n++
-	}
+	n := nameEnd(base, 2)
 	return base[2:n], n < len(base)
 }
 

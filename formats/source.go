@@ -153,10 +153,7 @@ func substitute(to string, caps map[string]bool, repl func(name string) string) 
 	var b strings.Builder
 	for i := 0; i < len(to); i++ {
 		if to[i] == ':' {
-			j := i + 1
-			for j < len(to) && (to[j] == '_' || to[j] >= 'a' && to[j] <= 'z' || to[j] >= 'A' && to[j] <= 'Z' || j > i+1 && to[j] >= '0' && to[j] <= '9') {
-				j++
-			}
+			j := nameEnd(to, i+1)
 			if name := to[i+1 : j]; name != "" && caps[name] {
 				b.WriteString(repl(name))
 				i = j - 1
@@ -166,6 +163,17 @@ func substitute(to string, caps map[string]bool, repl func(name string) string) 
 		b.WriteByte(to[i])
 	}
 	return b.String()
+}
+
+// nameEnd returns the end of the placeholder name that starts at s[i],
+// after its ":": a letter or "_", then letters, digits or "_". It is i when
+// no name starts there.
+func nameEnd(s string, i int) int {
+	j := i
+	for j < len(s) && (s[j] == '_' || 'a' <= s[j] && s[j] <= 'z' || 'A' <= s[j] && s[j] <= 'Z' || j > i && '0' <= s[j] && s[j] <= '9') {
+		j++
+	}
+	return j
 }
 
 // hasPlaceholder reports whether to uses any placeholder caps holds.
