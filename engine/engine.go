@@ -23,6 +23,9 @@ type Decision struct {
 	Location string
 	// Rule is the first rule that matched (its status is the answer's).
 	Rule *rules.Rule
+	// RuleIndex is Rule.Index, there so that a server counting hits per
+	// rule need not read the rule (a cache miss in a large table).
+	RuleIndex int
 	// Hops is how many rules the answer passed through (1 without a chain).
 	Hops int
 }

@@ -51,6 +51,9 @@ func TestRandomRuleSets(t *testing.T) {
 		for _, p := range paths {
 			for _, h := range hosts {
 				d := tab.Resolve(h, p, "q=1")
+				if d.Match && d.Rule.Index != d.RuleIndex {
+					t.Fatalf("%s %s: RuleIndex %d, but Rule.Index %d", h, p, d.RuleIndex, d.Rule.Index)
+				}
 				if d.Match && d.Location != "" {
 					if err := conformance.CheckLocation(d.Location); err != nil {
 						t.Fatalf("%s %s -> %q: %v\nrules: %s", h, p, d.Location, err, describe(set))

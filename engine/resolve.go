@@ -64,7 +64,7 @@ func (t *Table) Resolve(host, path, rawQuery string) Decision {
 	}
 	if m.entry >= 0 {
 		e := &t.entries[m.entry]
-		dec := Decision{Match: true, Status: int(e.status), Rule: e.src, Hops: int(e.hops)}
+		dec := Decision{Match: true, Status: int(e.status), Rule: e.src, RuleIndex: int(e.rule), Hops: int(e.hops)}
 		switch {
 		case e.status == 410:
 		case e.keep && rawQuery != "":
@@ -75,7 +75,7 @@ func (t *Table) Resolve(host, path, rawQuery string) Decision {
 		return dec
 	}
 	r := &t.rules[m.rule]
-	dec := Decision{Match: true, Status: r.status, Rule: r.rule, Hops: 1}
+	dec := Decision{Match: true, Status: r.status, Rule: r.rule, RuleIndex: m.rule, Hops: 1}
 	if r.status == 410 {
 		return dec
 	}
