@@ -1,0 +1,458 @@
+package fastlane
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+const (
+	// readSize is the first size of a connection's read buffer; it grows
+	// for a longer head, up to the server's MaxHeaderBytes plus 4 KiB as
+	// net/http allows.
+	readSize = 4 << 10
+	// flushAt is how much response is gathered before it is written out
+	// in the middle of a request.
+	flushAt = 32 << 10
+	// deadlineSlack is how stale a deadline may get before it is set
+	// again: it spares a timer update on every request of a busy
+	// connection, at the price of a timeout that may end up to a second
+	// (a tenth of the timeout, if less) sooner than asked.
+	deadlineSlack = time.Second
+)
+
+// conn is one client connection while the fast lane has it.
+type conn struct {
+	s      *Server
+	nc     net.Conn
+	tmpl   *http.Request // Proto, RemoteAddr and the context, copied into every request
+	buf    []byte        // read buffer; unread bytes are buf[r:w]
+	r, w   int
+	out    []byte // response bytes not yet written
+	err    error  // the first write error; the connection is done
+	head   head
+	fields []byte // a response's serialized fields
+	body   []byte // a response's body held back
+	sorted []field
+	host   string // the last Host, reused while it repeats
+	resp   response
+	header http.Header
+
+	fastReq    Request
+	fastAnswer Answer
+
+	// The request and its fields, used again for every request.
+	req                  http.Request
+	reqHeader            http.Header
+	fieldStr, fieldSpare [][2]string // the fields' names and values, this request's and the last one's
+	vals                 []string
+
+	mu            sync.Mutex // guards the deadline against Shutdown
+	readDeadline  time.Time
+	writeDeadline time.Time
+}
+
+func newConn(s *Server, nc net.Conn) *conn {
+	c := &conn{s: s, nc: nc, buf: make([]byte, readSize)}
+	ctx := context.WithValue(s.baseCtx, http.ServerContextKey, s.srv)
+	ctx = context.WithValue(ctx, http.LocalAddrContextKey, nc.LocalAddr())
+	c.tmpl = (&http.Request{Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		RemoteAddr: nc.RemoteAddr().String(), Body: http.NoBody}).WithContext(ctx)
+	return c
+}
+
+// serve answers requests until the connection ends or has one the fast
+// lane does not take, which it hands to net/http with the bytes read.
+func (c *conn) serve() {
+	handedOff := false
+	defer func() {
+		if !handedOff {
+			c.flush()
+			c.nc.Close()
+		}
+		c.s.forget(c)
+	}()
+	for {
+		n, v := parseHead(c.buf[c.r:c.w], &c.head)
+		switch v {
+		case needMore:
+			if c.w-c.r >= c.s.maxHead {
+				handedOff = c.handOff() // net/http answers 431
+				return
+			}
+			if !c.fill() {
+				return
+			}
+			continue
+		case handOff:
+			handedOff = c.handOff()
+			return
+		}
+		if answered, keepAlive := c.serveFast(); answered {
+			c.r += n
+			if !keepAlive {
+				return
+			}
+		} else {
+			req, ok := c.request()
+			if !ok {
+				handedOff = c.handOff()
+				return
+			}
+			c.r += n
+			if !c.answer(req) {
+				return
+			}
+		}
+		if c.r == c.w {
+			c.r, c.w = 0, 0
+			if !c.flush() {
+				return
+			}
+		}
+		if c.s.shuttingDown() {
+			return
+		}
+	}
+}
+
+// fill reads more of a head, which is shorter than the server's limit;
+// false when the connection is done (closed by the client, timed out,
+// shutting down).
+func (c *conn) fill() bool {
+	if c.w == len(c.buf) && c.r > 0 {
+		c.w = copy(c.buf, c.buf[c.r:c.w])
+		c.r = 0
+	}
+	if c.w == len(c.buf) {
+		grown := make([]byte, min(2*len(c.buf), c.s.maxHead))
+		copy(grown, c.buf[:c.w])
+		c.buf = grown
+	}
+	if len(c.out) > 0 && !c.flush() {
+		return false
+	}
+	// Waiting between requests is bounded by the idle timeout; once part
+	// of a head is in, by the header timeout.
+	timeout := c.s.idleTimeout
+	if c.r < c.w {
+		timeout = c.s.headerTimeout
+	}
+	if !c.setReadDeadline(timeout, c.r < c.w) {
+		return false
+	}
+	m, err := c.nc.Read(c.buf[c.w:])
+	c.w += m
+	if err != nil && m == 0 {
+		return false
+	}
+	return true
+}
+
+// setReadDeadline sets the deadline timeout from now, unless the one set
+// is within deadlineSlack of it (exact when exact). It is false when the
+// server is shutting down: the connection is to close.
+func (c *conn) setReadDeadline(timeout time.Duration, exact bool) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.s.shuttingDown() {
+		return false
+	}
+	if timeout <= 0 {
+		return true
+	}
+	d := time.Now().Add(timeout)
+	if exact || d.Sub(c.readDeadline) > slack(timeout) || c.readDeadline.Sub(d) > 0 {
+		c.readDeadline = d
+		c.nc.SetReadDeadline(d)
+	}
+	return true
+}
+
+func slack(timeout time.Duration) time.Duration {
+	return min(deadlineSlack, timeout/10)
+}
+
+// wake makes a connection waiting for a request give up (Shutdown).
+func (c *conn) wake() {
+	c.mu.Lock()
+	c.readDeadline = time.Unix(1, 0)
+	c.nc.SetReadDeadline(c.readDeadline)
+	c.mu.Unlock()
+}
+
+// request builds the http.Request of the parsed head; false when net/http
+// would refuse the target. The request and its header map are the
+// connection's, used again for every request: a handler may not keep them
+// once it has returned (package doc).
+func (c *conn) request() (*http.Request, bool) {
+	h := &c.head
+	uri := string(h.target)
+	u, err := url.ParseRequestURI(uri)
+	if err != nil {
+		return nil, false
+	}
+	req := &c.req
+	*req = *c.tmpl // the context comes with the copy
+	req.Method, req.URL, req.RequestURI, req.Close = h.method, u, uri, h.close
+	if c.host != string(h.host) {
+		c.host = string(h.host)
+	}
+	req.Host = c.host
+	if c.reqHeader == nil {
+		c.reqHeader = make(http.Header)
+	}
+	clear(c.reqHeader)
+	req.Header = c.reqHeader
+	// A client sends the same fields on every request of a connection:
+	// their strings are made once.
+	prev := c.fieldStr
+	next := c.fieldSpare[:0]
+	if cap(c.vals) < len(h.fields) {
+		c.vals = make([]string, len(h.fields))
+	}
+	vals := c.vals[:len(h.fields)]
+	for i, f := range h.fields {
+		var kv [2]string
+		if i < len(prev) && asciiEqualFold(f[0], prev[i][0]) {
+			kv[0] = prev[i][0]
+			if prev[i][1] == string(f[1]) {
+				kv[1] = prev[i][1]
+			}
+		} else {
+			kv[0] = commonKey(f[0])
+		}
+		if kv[1] == "" && len(f[1]) > 0 {
+			kv[1] = string(f[1])
+		}
+		next = append(next, kv)
+		if have, ok := req.Header[kv[0]]; ok {
+			req.Header[kv[0]] = append(have, kv[1])
+		} else {
+			vals[i] = kv[1]
+			req.Header[kv[0]] = vals[i : i+1 : i+1]
+		}
+	}
+	c.fieldStr, c.fieldSpare = next, prev
+	// As net/http does: "Pragma: no-cache" stands for "Cache-Control:
+	// no-cache" when there is none.
+	if p := req.Header["Pragma"]; len(p) > 0 && p[0] == "no-cache" {
+		if _, ok := req.Header["Cache-Control"]; !ok {
+			req.Header["Cache-Control"] = []string{"no-cache"}
+		}
+	}
+	return req, true
+}
+
+// serveFast asks the handler, when it is a Responder, to answer a GET
+// request whose target it can be given without parsing it into a URL.
+func (c *conn) serveFast() (answered, keepAlive bool) {
+	h := &c.head
+	if c.s.responder == nil || h.method != http.MethodGet {
+		return false, false
+	}
+	pathLen, ok := plainTarget(h.target)
+	if !ok {
+		return false, false
+	}
+	if c.host != string(h.host) {
+		c.host = string(h.host)
+	}
+	uri := string(h.target)
+	r := &c.fastReq
+	*r = Request{Host: c.host, Path: uri[:pathLen], Close: h.close}
+	if pathLen < len(uri) {
+		r.RawQuery = uri[pathLen+1:]
+	}
+	a := &c.fastAnswer
+	a.Status, a.Fields, a.Body = 0, a.Fields[:0], a.Body[:0]
+	c.s.setDeadlines(c)
+	if !c.s.responder.ServeFast(r, a) {
+		return false, false
+	}
+	closeAfter := h.close || c.s.shuttingDown()
+	out := appendStatusLine(c.out, a.Status)
+	out = append(out, a.Fields...)
+	if closeAfter {
+		out = append(out, "Connection: close\r\n"...)
+	}
+	out = append(out, "Date: "...)
+	out = append(out, c.s.date()...)
+	if bodyAllowed(a.Status) {
+		out = append(out, "\r\nContent-Length: "...)
+		out = strconv.AppendInt(out, int64(len(a.Body)), 10)
+		out = append(out, "\r\n\r\n"...)
+		out = append(out, a.Body...)
+	} else {
+		out = append(out, "\r\n\r\n"...)
+	}
+	c.out = out
+	return true, !closeAfter
+}
+
+// plainTarget returns the length of the path of an origin-form target
+// whose path url.ParseRequestURI would accept and whose EscapedPath would
+// be that path, byte for byte: unreserved characters, sub-delimiters, ":",
+// "@", "/", "[", "]" and valid %XX escapes. ok is false for any other.
+func plainTarget(t []byte) (pathLen int, ok bool) {
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-._~!$&'()*+,;=:@/[]", c) >= 0:
+		case c == '%':
+			if i+2 >= len(t) || !isHex(t[i+1]) || !isHex(t[i+2]) {
+				return 0, false
+			}
+			i += 2
+		case c == '?':
+			return i, true
+		default:
+			return 0, false
+		}
+	}
+	return len(t), true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// asciiEqualFold reports whether b and s are the same ASCII, ignoring case.
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i, x := range b {
+		y := s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// answer runs the handler for req and completes its response; false when
+// the connection is to close.
+func (c *conn) answer(req *http.Request) (keepAlive bool) {
+	// The response and its header are the connection's, used again for
+	// every request: a handler may not use them once it has returned.
+	if c.header == nil {
+		c.header = make(http.Header)
+	}
+	clear(c.header)
+	w := &c.resp
+	*w = response{c: c, header: c.header, isHead: req.Method == http.MethodHead, wants: req.Close, cl: -1}
+	start := len(c.out)
+	defer func() {
+		if p := recover(); p != nil {
+			keepAlive = false
+			if !w.streaming {
+				c.out = c.out[:start] // nothing of this response went out
+			}
+			if p != http.ErrAbortHandler {
+				stack := make([]byte, 64<<10)
+				stack = stack[:runtime.Stack(stack, false)]
+				c.s.logf("http: panic serving %v: %v\n%s", req.RemoteAddr, p, stack)
+			}
+		}
+	}()
+	c.s.setDeadlines(c)
+	c.s.srv.Handler.ServeHTTP(w, req)
+	return w.finish()
+}
+
+// flush writes out the gathered response bytes; false after a write error.
+func (c *conn) flush() bool {
+	if c.err != nil {
+		return false
+	}
+	if len(c.out) == 0 {
+		return true
+	}
+	_, c.err = c.nc.Write(c.out)
+	c.out = c.out[:0]
+	return c.err == nil
+}
+
+// handOff gives the connection, with the bytes read and not answered, to
+// net/http. Responses gathered so far go out first, so that the client
+// gets its answers in order.
+func (c *conn) handOff() bool {
+	if !c.flush() {
+		return false
+	}
+	pending := bytes.Clone(c.buf[c.r:c.w])
+	return c.s.handOff(&replayConn{Conn: c.nc, pending: pending})
+}
+
+// replayConn is a connection handed to net/http: reads return the bytes
+// the fast lane read first.
+type replayConn struct {
+	net.Conn
+	pending []byte
+}
+
+func (c *replayConn) Read(p []byte) (int, error) {
+	if len(c.pending) > 0 {
+		n := copy(p, c.pending)
+		c.pending = c.pending[n:]
+		return n, nil
+	}
+	return c.Conn.Read(p)
+}
+
+// ReadFrom lets net/http send files with sendfile(2) where the connection
+// can.
+func (c *replayConn) ReadFrom(r io.Reader) (int64, error) {
+	return io.Copy(c.Conn, r)
+}
+
+// CloseWrite lets net/http close gracefully after an error answer.
+func (c *replayConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return errors.ErrUnsupported
+}
+
+// commonKey returns the canonical form of a field name, without
+// allocating for the names browsers and tools send.
+func commonKey(name []byte) string {
+	if k, ok := commonKeys[string(name)]; ok {
+		return k
+	}
+	return http.CanonicalHeaderKey(string(name))
+}
+
+var commonKeys = func() map[string]string {
+	m := make(map[string]string)
+	for _, k := range []string{
+		"Accept", "Accept-Encoding", "Accept-Language", "Cache-Control", "Connection",
+		"Content-Length", "Cookie", "Dnt", "If-Match", "If-Modified-Since", "If-None-Match",
+		"If-Range", "If-Unmodified-Since", "Pragma", "Priority", "Range", "Referer",
+		"Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform", "Sec-Fetch-Dest",
+		"Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-User", "Te",
+		"Upgrade-Insecure-Requests", "User-Agent", "Via", "X-Forwarded-For",
+		"X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-Ip", "X-Request-Id",
+	} {
+		m[k] = k
+		m[string(bytes.ToLower([]byte(k)))] = k
+	}
+	return m
+}()

@@ -1,0 +1,221 @@
+package fastlane
+
+import (
+	"bytes"
+	"net/http"
+)
+
+// verdict is what parseHead makes of the bytes it was given.
+type verdict int
+
+const (
+	// needMore: the head is not complete yet.
+	needMore verdict = iota
+	// handOff: a request the fast lane does not take; net/http answers it
+	// (and every later request on the connection), including with an error.
+	handOff
+	// take: a request the fast lane answers.
+	take
+)
+
+// head is a parsed request head. Its byte slices point into the
+// connection's read buffer and are valid until the next read.
+type head struct {
+	method    string // "GET" or "HEAD"
+	target    []byte // origin-form request-target
+	host      []byte
+	close     bool // "Connection: close"
+	fields    [][2][]byte
+	bodyField bool // "Content-Length: 0", kept in the header
+}
+
+// parseHead parses the request head at the start of b. It takes only what
+// it can parse the way net/http would, and leaves everything else to
+// net/http:
+//
+//   - the method is GET or HEAD, the target starts with "/" and holds only
+//     visible ASCII, and the version is exactly HTTP/1.1;
+//   - every line ends in CRLF; no line is folded; every field name is a
+//     token, followed directly by ":"; values hold no control bytes but tab;
+//   - there is exactly one Host field, of plain host[:port] bytes;
+//   - no field announces a body (Transfer-Encoding, a Content-Length other
+//     than "0"), asks for a protocol change (Upgrade, "Connection: upgrade")
+//     or for 100-continue (Expect).
+//
+// n is the length of the head, blank line included, when v is take.
+func parseHead(b []byte, h *head) (n int, v verdict) {
+	end := bytes.Index(b, crlfcrlf)
+	if end < 0 {
+		// A first byte that starts neither GET nor HEAD, or a bare LF,
+		// settles it before the head is complete.
+		if len(b) > 0 && b[0] != 'G' && b[0] != 'H' {
+			return 0, handOff
+		}
+		for i, c := range b {
+			if c == '\n' && (i == 0 || b[i-1] != '\r') {
+				return 0, handOff
+			}
+		}
+		return 0, needMore
+	}
+	n = end + 4
+	lines := b[:end+2] // every line with its CRLF
+	eol := bytes.Index(lines, crlf)
+	if !parseRequestLine(lines[:eol], h) {
+		return 0, handOff
+	}
+	h.host, h.close, h.bodyField = nil, false, false
+	h.fields = h.fields[:0]
+	hosts := 0
+	for rest := lines[eol+2:]; len(rest) > 0; {
+		eol = bytes.Index(rest, crlf)
+		line := rest[:eol]
+		rest = rest[eol+2:]
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 || !isToken(line[:colon]) {
+			return 0, handOff // also a folded line, which starts with a space
+		}
+		name, value := line[:colon], trimOWS(line[colon+1:])
+		if !validValue(value) {
+			return 0, handOff
+		}
+		switch {
+		case equalFold(name, "host"):
+			hosts++
+			if !validHost(value) {
+				return 0, handOff
+			}
+			h.host = value
+			continue // net/http keeps Host out of the header
+		case equalFold(name, "content-length"):
+			if string(value) != "0" || h.bodyField {
+				return 0, handOff
+			}
+			h.bodyField = true
+		case equalFold(name, "transfer-encoding"), equalFold(name, "expect"),
+			equalFold(name, "upgrade"), equalFold(name, "trailer"):
+			return 0, handOff
+		case equalFold(name, "connection"):
+			for tok := range bytes.SplitSeq(value, []byte{','}) {
+				tok = trimOWS(tok)
+				if equalFold(tok, "close") {
+					h.close = true
+				} else if equalFold(tok, "upgrade") || equalFold(tok, "http2-settings") {
+					return 0, handOff
+				}
+			}
+		}
+		h.fields = append(h.fields, [2][]byte{name, value})
+	}
+	if hosts != 1 {
+		return 0, handOff
+	}
+	return n, take
+}
+
+var (
+	crlf     = []byte("\r\n")
+	crlfcrlf = []byte("\r\n\r\n")
+)
+
+// parseRequestLine takes "GET /path HTTP/1.1" and "HEAD /path HTTP/1.1".
+func parseRequestLine(line []byte, h *head) bool {
+	switch {
+	case bytes.HasPrefix(line, []byte("GET ")):
+		h.method, line = http.MethodGet, line[4:]
+	case bytes.HasPrefix(line, []byte("HEAD ")):
+		h.method, line = http.MethodHead, line[5:]
+	default:
+		return false
+	}
+	sp := bytes.IndexByte(line, ' ')
+	if sp <= 0 || string(line[sp+1:]) != "HTTP/1.1" {
+		return false
+	}
+	h.target = line[:sp]
+	if h.target[0] != '/' {
+		return false // absolute-form, asterisk-form: net/http's
+	}
+	for _, c := range h.target {
+		if c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// isToken reports whether b is an RFC 9110 token (a field name).
+func isToken(b []byte) bool {
+	for _, c := range b {
+		if int(c) >= len(tokenTable) || !tokenTable[c] {
+			return false
+		}
+	}
+	return true
+}
+
+var tokenTable = func() (t [127]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "!#$%&'*+-.^_`|~" {
+		t[c] = true
+	}
+	return t
+}()
+
+// validValue reports whether a field value holds no control bytes but tab.
+func validValue(b []byte) bool {
+	for _, c := range b {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// validHost takes the bytes net/http's own check takes that a host name,
+// an IPv4 or a bracketed IPv6 address with an optional port is made of.
+func validHost(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func trimOWS(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// equalFold compares ASCII b with lower-case s, ignoring case.
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}

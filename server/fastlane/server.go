@@ -1,0 +1,286 @@
+package fastlane
+
+import (
+	"context"
+	"errors"
+	"log"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Request is what the fast lane knows of a GET request before it builds
+// an http.Request. Its strings are valid during the call alone.
+type Request struct {
+	Host string
+	// Path and RawQuery are what the http.Request's URL.EscapedPath() and
+	// URL.RawQuery would be.
+	Path, RawQuery string
+	// Close is true when the client asked to close the connection after
+	// the response.
+	Close bool
+}
+
+// Answer is a complete response from a Responder.
+type Answer struct {
+	Status int
+	// Fields are the header fields, each "Name: value\r\n", free of line
+	// breaks in names and values; the fast lane adds Date, Content-Length and
+	// Connection.
+	Fields []byte
+	Body   []byte
+}
+
+// A Responder is an http.Handler that can answer some GET requests from a
+// Request alone, sparing the cost of an http.Request and of a
+// ResponseWriter. The fast lane asks ServeFast first; when it returns false
+// it must have had no effect, and the request goes to ServeHTTP. When it
+// returns true, the answer must be the one ServeHTTP would have written.
+type Responder interface {
+	http.Handler
+	ServeFast(r *Request, a *Answer) bool
+}
+
+// Server serves an http.Server's Handler with the fast lane in front.
+type Server struct {
+	srv       *http.Server
+	responder Responder // srv.Handler, when it is one
+	baseCtx   context.Context
+
+	maxHead                                  int
+	headerTimeout, idleTimeout, writeTimeout time.Duration
+
+	handoff   chan net.Conn
+	inner     *handoffListener
+	startOnce sync.Once
+	innerDone chan error
+
+	mu        sync.Mutex
+	conns     map[*conn]struct{}
+	listeners map[net.Listener]struct{}
+	closing   atomic.Bool
+	idle      chan struct{} // closed when the last connection has gone, after closing
+
+	dateSec atomic.Int64
+	dateStr atomic.Pointer[[]byte]
+}
+
+// New returns a Server for srv: its Handler answers every request, its
+// timeouts and MaxHeaderBytes apply to both lanes, and its ErrorLog gets
+// both lanes' errors. srv must not be served by other means.
+func New(srv *http.Server) *Server {
+	s := &Server{srv: srv, baseCtx: context.Background(),
+		handoff: make(chan net.Conn), innerDone: make(chan error, 1),
+		conns: make(map[*conn]struct{}), listeners: make(map[net.Listener]struct{}),
+		idle: make(chan struct{})}
+	s.inner = &handoffListener{conns: s.handoff, done: make(chan struct{})}
+	s.responder, _ = srv.Handler.(Responder)
+	max := srv.MaxHeaderBytes
+	if max <= 0 {
+		max = http.DefaultMaxHeaderBytes
+	}
+	s.maxHead = max + 4096 // what net/http reads before it answers 431
+	s.headerTimeout = srv.ReadHeaderTimeout
+	if s.headerTimeout <= 0 {
+		s.headerTimeout = srv.ReadTimeout
+	}
+	s.idleTimeout = srv.IdleTimeout
+	if s.idleTimeout <= 0 {
+		s.idleTimeout = srv.ReadTimeout
+	}
+	s.writeTimeout = srv.WriteTimeout
+	return s
+}
+
+// Serve accepts connections on ln until Shutdown, then returns
+// http.ErrServerClosed; it returns any other error of ln's at once.
+func (s *Server) Serve(ln net.Listener) error {
+	if !s.track(ln, true) {
+		return http.ErrServerClosed
+	}
+	defer s.track(ln, false)
+	s.startOnce.Do(func() {
+		go func() { s.innerDone <- s.srv.Serve(s.inner) }()
+	})
+	var delay time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if s.closing.Load() {
+				return http.ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+				// Out of file descriptors and the like: wait as net/http does.
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				s.logf("http: Accept error: %v; retrying in %v", err, delay)
+				time.Sleep(delay)
+				continue
+			}
+			return err
+		}
+		delay = 0
+		c := newConn(s, nc)
+		if !s.add(c) {
+			nc.Close()
+			return http.ErrServerClosed
+		}
+		go c.serve()
+	}
+}
+
+// Shutdown stops accepting, closes connections as soon as they are between
+// requests, waits for those answering a request (net/http's included) and
+// returns when all are done or ctx is, closing what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closing.Store(true)
+	s.mu.Lock()
+	for ln := range s.listeners {
+		ln.Close()
+	}
+	for c := range s.conns {
+		c.wake()
+	}
+	if len(s.conns) == 0 {
+		s.closeIdle()
+	}
+	s.mu.Unlock()
+
+	errc := make(chan error, 1)
+	go func() { errc <- s.srv.Shutdown(ctx) }()
+	select {
+	case <-s.idle:
+	case <-ctx.Done():
+		s.mu.Lock()
+		for c := range s.conns {
+			c.nc.Close()
+		}
+		s.mu.Unlock()
+	}
+	err := <-errc
+	if err == nil {
+		err = ctx.Err()
+	}
+	return err
+}
+
+func (s *Server) shuttingDown() bool { return s.closing.Load() }
+
+func (s *Server) track(ln net.Listener, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if add {
+		if s.closing.Load() {
+			return false
+		}
+		s.listeners[ln] = struct{}{}
+	} else {
+		delete(s.listeners, ln)
+	}
+	return true
+}
+
+func (s *Server) add(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+func (s *Server) forget(c *conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+	if len(s.conns) == 0 && s.closing.Load() {
+		s.closeIdle()
+	}
+}
+
+// closeIdle closes s.idle once; s.mu is held.
+func (s *Server) closeIdle() {
+	select {
+	case <-s.idle:
+	default:
+		close(s.idle)
+	}
+}
+
+// handOff gives nc to the net/http server; false when it is shutting down
+// (nc is closed then).
+func (s *Server) handOff(nc net.Conn) bool {
+	select {
+	case s.handoff <- nc:
+		return true
+	case <-s.inner.done:
+		nc.Close()
+		return true
+	}
+}
+
+// setDeadlines sets the write deadline for a response, within
+// deadlineSlack.
+func (s *Server) setDeadlines(c *conn) {
+	if s.writeTimeout <= 0 {
+		return
+	}
+	d := time.Now().Add(s.writeTimeout)
+	if d.Sub(c.writeDeadline) > slack(s.writeTimeout) {
+		c.writeDeadline = d
+		c.nc.SetWriteDeadline(d)
+	}
+}
+
+// date returns the Date field's value for now, formatted once a second.
+func (s *Server) date() []byte {
+	now := time.Now()
+	if sec := now.Unix(); s.dateSec.Load() != sec {
+		b := now.UTC().AppendFormat(make([]byte, 0, len(http.TimeFormat)), http.TimeFormat)
+		s.dateStr.Store(&b)
+		s.dateSec.Store(sec)
+		return b
+	}
+	return *s.dateStr.Load()
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.srv.ErrorLog != nil {
+		s.srv.ErrorLog.Printf(format, args...)
+	} else {
+		log.Printf(format, args...)
+	}
+}
+
+// handoffListener is what the net/http server accepts from: the
+// connections the fast lane hands over.
+type handoffListener struct {
+	conns <-chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+func (l *handoffListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *handoffListener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return nil
+}
+
+func (l *handoffListener) Addr() net.Addr { return handoffAddr{} }
+
+type handoffAddr struct{}
+
+func (handoffAddr) Network() string { return "fastlane" }
+func (handoffAddr) String() string  { return "fastlane" }
