@@ -71,8 +71,13 @@ func TestConformance(t *testing.T) {
 		log := ruleLog{make(chan string, 1)}
 		h := server.New(server.Config{AccessLog: slog.New(log)})
 		h.SetRules(c, v.Name, "")
-		ts := httptest.NewServer(h)
+		ts := startServer(t, h)
 		t.Cleanup(ts.Close)
+		// Without an access log, redirects take the fast lane's shortest
+		// path (Handler.ServeFast): it must answer alike.
+		quiet := server.New(server.Config{})
+		quiet.SetRules(c, v.Name, "")
+		qts := startServer(t, quiet)
 		return func(host, path, rawQuery string) (int, string, string, bool) {
 			target := path
 			if rawQuery != "" {
@@ -104,6 +109,10 @@ func TestConformance(t *testing.T) {
 				return engineAnswer()
 			}
 			sent++
+			if q := rawRequest(t, qts, host, target); q.status != r.status || q.header.Get("Location") != r.header.Get("Location") {
+				t.Errorf("GET %s (Host %s): %d %q without an access log, %d %q with one",
+					target, host, q.status, q.header.Get("Location"), r.status, r.header.Get("Location"))
+			}
 			var rule string
 			select {
 			case rule = <-log.rules:

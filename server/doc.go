@@ -46,6 +46,17 @@
 // Strict-Transport-Security (Config.HSTS; empty sends none) and the
 // configured extra headers.
 //
+// # Fast lane
+//
+// signpost serve runs the Handler behind package fastlane, which parses
+// plain GET and HEAD requests itself and hands every connection with
+// anything else to net/http. For a GET that a rule redirects, the fast lane
+// asks Handler.ServeFast, which writes the redirect from the compiled
+// table without an http.Request (unless the access log is on, which needs
+// one); everything else goes through ServeHTTP. Both answer byte for byte
+// alike: the tests of package fastlane and the conformance test here
+// compare them.
+//
 // # Reload
 //
 // Rules live behind an atomic pointer: a Reloader polls its Source (a file,

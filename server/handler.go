@@ -16,6 +16,7 @@ import (
 
 	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/rules"
+	"github.com/signposthq/signpost/server/fastlane"
 )
 
 // DefaultHSTS is the Strict-Transport-Security value sent by default, the
@@ -50,6 +51,9 @@ type Handler struct {
 	headers [][2]string
 	rules   atomic.Pointer[ruleState]
 	metrics *Metrics
+	// fixedFields are hsts and headers serialized; nil when ServeFast
+	// cannot use them.
+	fixedFields []byte
 
 	pagesMu sync.Mutex
 	pages   map[string]cachedPage // 404.html, 410.html
@@ -70,6 +74,7 @@ func New(cfg Config) *Handler {
 		}
 	}
 	h.metrics.rules = &h.rules
+	h.fixedFields = appendFixedFields([]byte{}, h.hsts, h.headers)
 	return h
 }
 
@@ -113,8 +118,8 @@ func (h *Handler) serve(w *recorder, r *http.Request, st *ruleState) *rules.Rule
 	if st != nil {
 		d := st.table.Resolve(r.Host, path, r.URL.RawQuery)
 		if d.Match {
-			if d.Rule != nil && d.Rule.Index < len(st.hits) {
-				st.hits[d.Rule.Index].Add(1)
+			if d.RuleIndex < len(st.hits) {
+				st.hits[d.RuleIndex].Add(1)
 			}
 			h.redirect(w, r, d)
 			return d.Rule
@@ -135,17 +140,75 @@ func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, d engine.Deci
 	hdr["Content-Type"] = slices.Clip(htmlType)
 	w.WriteHeader(d.Status)
 	if r.Method != http.MethodHead {
-		// The body is for people whose client does not follow redirects.
-		loc := d.Location
-		if strings.ContainsAny(loc, `<>&'"`) {
-			loc = html.EscapeString(loc)
-		}
-		io.WriteString(w, `<a href="`)
-		io.WriteString(w, loc)
-		io.WriteString(w, `">`)
-		io.WriteString(w, rules.StatusText(d.Status))
-		io.WriteString(w, "</a>.\n")
+		buf := make([]byte, 0, 64+len(d.Location))
+		w.Write(appendRedirectBody(buf, d))
 	}
+}
+
+// appendRedirectBody appends the body of a redirect: a link for people
+// whose client does not follow redirects.
+func appendRedirectBody(b []byte, d engine.Decision) []byte {
+	loc := d.Location
+	if strings.ContainsAny(loc, `<>&'"`) {
+		loc = html.EscapeString(loc)
+	}
+	b = append(b, `<a href="`...)
+	b = append(b, loc...)
+	b = append(b, `">`...)
+	b = append(b, rules.StatusText(d.Status)...)
+	return append(b, "</a>.\n"...)
+}
+
+// ServeFast answers a GET request that a rule redirects, as ServeHTTP
+// would, for the fast lane (fastlane.Responder); anything else, and every
+// request while the access log is on, is left to ServeHTTP.
+func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
+	st := h.rules.Load()
+	if st == nil || h.fixedFields == nil || h.cfg.AccessLog != nil ||
+		h.cfg.HealthPath != "" && (r.Path == h.cfg.HealthPath || strings.IndexByte(r.Path, '%') >= 0) {
+		return false
+	}
+	start := time.Now()
+	d := st.table.Resolve(r.Host, r.Path, r.RawQuery)
+	if !d.Match || d.Status == http.StatusGone {
+		return false
+	}
+	if d.RuleIndex < len(st.hits) {
+		st.hits[d.RuleIndex].Add(1)
+	}
+	a.Status = d.Status
+	a.Fields = append(a.Fields, "Content-Type: text/html; charset=utf-8\r\nLocation: "...)
+	a.Fields = append(a.Fields, d.Location...)
+	a.Fields = append(a.Fields, "\r\n"...)
+	a.Fields = append(a.Fields, h.fixedFields...)
+	a.Body = appendRedirectBody(a.Body, d)
+	h.metrics.observe(d.Status, time.Since(start))
+	return true
+}
+
+// appendFixedFields serializes the HSTS and configured fields that every
+// response carries, for ServeFast; nil when one holds a byte that the
+// fast lane's framing would have to clean (ServeHTTP's path cleans it).
+func appendFixedFields(b []byte, hsts []string, headers [][2]string) []byte {
+	all := headers
+	if hsts != nil {
+		all = append([][2]string{{"Strict-Transport-Security", hsts[0]}}, headers...)
+	}
+	for _, kv := range all {
+		switch kv[0] {
+		case "Content-Type", "Location", "Date", "Content-Length", "Connection", "Transfer-Encoding", "Trailer":
+			return nil // a field a redirect sets, or framing
+		}
+		if strings.ContainsAny(kv[0], " \t\r\n:") || strings.ContainsAny(kv[1], "\r\n") ||
+			strings.TrimSpace(kv[1]) != kv[1] || kv[0] == "" {
+			return nil
+		}
+		b = append(b, kv[0]...)
+		b = append(b, ": "...)
+		b = append(b, kv[1]...)
+		b = append(b, "\r\n"...)
+	}
+	return b
 }
 
 // htmlType is shared by every redirect; slices.Clip makes an append copy.

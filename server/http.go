@@ -38,11 +38,18 @@ func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	}
 }
 
+// Runner is what Serve runs: an *http.Server, or a *fastlane.Server in
+// front of one.
+type Runner interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+}
+
 // Serve runs srv on ln until ctx is done, then shuts down gracefully:
 // it stops accepting, lets requests in flight finish (up to
 // ShutdownGrace) and returns nil. It returns the server's error if it
 // stops on its own.
-func Serve(ctx context.Context, srv *http.Server, ln net.Listener) error {
+func Serve(ctx context.Context, srv Runner, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

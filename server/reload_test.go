@@ -55,8 +55,7 @@ func watched(t *testing.T, rules string) (ts *httptest.Server, path string, h *s
 	done := make(chan struct{})
 	go func() { rl.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	ts = httptest.NewServer(h)
-	t.Cleanup(ts.Close)
+	ts = startServer(t, h)
 	return ts, path, h, logs
 }
 

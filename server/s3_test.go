@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -32,7 +31,7 @@ func TestS3Site(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go rl.Run(ctx)
-	ts := httptest.NewServer(h)
+	ts := startServer(t, h)
 	defer ts.Close()
 
 	for _, tc := range []struct {
@@ -77,7 +76,7 @@ func TestS3Down(t *testing.T) {
 	s := s3test.Start(t, newS3Client, "example-site")
 	h := server.New(server.Config{Site: site.NewS3FS(s.Client, "example-site", "")})
 	h.SetRules(compile(t, `{"/old": {"to": "/new"}}`), "redirects.json", "1")
-	ts := httptest.NewServer(h)
+	ts := startServer(t, h)
 	defer ts.Close()
 	s.Close()
 	if r := get(t, ts.URL+"/page.html"); r.status != 502 {

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -15,6 +17,7 @@ import (
 	"github.com/signposthq/signpost"
 	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/server"
+	"github.com/signposthq/signpost/server/fastlane"
 	"github.com/signposthq/signpost/site"
 )
 
@@ -61,16 +64,37 @@ func newSite(t *testing.T, files map[string]string, rules string, mod func(*serv
 	if rules != "" {
 		h.SetRules(compile(t, rules), "redirects.json", "test")
 	}
-	ts := httptest.NewServer(h)
-	t.Cleanup(ts.Close)
-	return ts, h
+	return startServer(t, h), h
 }
 
 // newServer serves a Handler for cfg over real HTTP.
 func newServer(t *testing.T, cfg server.Config) *httptest.Server {
 	t.Helper()
-	ts := httptest.NewServer(server.New(cfg))
-	t.Cleanup(ts.Close)
+	return startServer(t, server.New(cfg))
+}
+
+// startServer serves h over real HTTP as signpost serve does: through
+// the fast lane, with net/http behind it (package fastlane's own tests
+// check that the two answer alike).
+func startServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config = server.NewHTTPServer(h, nil)
+	fs := fastlane.New(ts.Config)
+	ts.URL = "http://" + ts.Listener.Addr().String()
+	done := make(chan error, 1)
+	go func() { done <- fs.Serve(ts.Listener) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := fs.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		// ts.Close, when called first, closes the listener under Serve.
+		if err := <-done; err != http.ErrServerClosed && !errors.Is(err, net.ErrClosed) {
+			t.Errorf("serve: %v", err)
+		}
+	})
 	return ts
 }
 

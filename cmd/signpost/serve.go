@@ -16,6 +16,7 @@ import (
 
 	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/server"
+	"github.com/signposthq/signpost/server/fastlane"
 	"github.com/signposthq/signpost/site"
 )
 
@@ -43,7 +44,7 @@ Flags:
 // serveFlags holds serve's flags.
 type serveFlags struct {
 	rules, addr, metricsAddr, hsts, healthPath, logFormat string
-	accessLog, caseInsensitive                            bool
+	accessLog, caseInsensitive, fastLane                  bool
 	poll                                                  time.Duration
 	notFoundPaths                                         int
 	headers                                               headerFlag
@@ -60,6 +61,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	fl.StringVar(&f.healthPath, "health-path", "/healthz", "`PATH` answering health checks, shadowing a page of that name; empty turns it off")
 	fl.BoolVar(&f.accessLog, "access-log", true, "log every request (structured, on standard error)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fl.BoolVar(&f.fastLane, "fast-lane", true, "answer plain GET and HEAD requests without net/http's per-request cost (false: net/http answers all)")
 	fl.BoolVar(&f.caseInsensitive, "case-insensitive", false, "match paths regardless of case")
 	fl.DurationVar(&f.poll, "poll", 0, "how often to look for a changed rules file (default 250ms for a file, 500ms for S3)")
 	fl.IntVar(&f.notFoundPaths, "not-found-paths", 1000, "distinct paths the 404 metric keeps")
@@ -185,7 +187,12 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 		fmt.Fprintf(env.Stderr, "signpost: metrics at %s/metrics\n", openURL(mln.Addr()))
 	}
 	fmt.Fprintf(env.Stdout, "serving %s with %d rules from %s at %s/\n", siteArg, len(c.Set.Rules), src, openURL(ln.Addr()))
-	err = server.Serve(ctx, server.NewHTTPServer(h, log), ln)
+	hs := server.NewHTTPServer(h, log)
+	var srv server.Runner = hs
+	if f.fastLane {
+		srv = fastlane.New(hs)
+	}
+	err = server.Serve(ctx, srv, ln)
 	cancel()
 	wg.Wait()
 	if err != nil {
