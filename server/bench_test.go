@@ -145,8 +145,10 @@ func (c *replayer) Close() error {
 	return nil
 }
 
-func (c *replayer) LocalAddr() net.Addr              { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80} }
-func (c *replayer) RemoteAddr() net.Addr             { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000} }
+func (c *replayer) LocalAddr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80} }
+func (c *replayer) RemoteAddr() net.Addr {
+	return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
+}
 func (c *replayer) SetDeadline(time.Time) error      { return nil }
 func (c *replayer) SetReadDeadline(time.Time) error  { return nil }
 func (c *replayer) SetWriteDeadline(time.Time) error { return nil }
