@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"io"
@@ -93,7 +94,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := recorder{ResponseWriter: w}
 	st := h.rules.Load()
-	rule := h.serve(&rec, r, st)
+	pre, _ := fastlane.Passed(r).(*opened)
+	if pre != nil {
+		st = pre.st // the rules ServeFast found no match in
+	}
+	rule := h.serve(&rec, r, st, pre)
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
@@ -104,8 +109,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serve answers r and returns the rule that did, if one did.
-func (h *Handler) serve(w *recorder, r *http.Request, st *ruleState) *rules.Rule {
+// serve answers r and returns the rule that did, if one did. pre, when
+// not nil, is the file ServeFast opened for r after st matched nothing.
+func (h *Handler) serve(w *recorder, r *http.Request, st *ruleState, pre *opened) *rules.Rule {
+	if pre != nil {
+		h.serveSite(w, r, pre)
+		return nil
+	}
 	if h.cfg.HealthPath != "" && r.URL.Path == h.cfg.HealthPath {
 		h.health(w, r, st)
 		return nil
@@ -125,7 +135,7 @@ func (h *Handler) serve(w *recorder, r *http.Request, st *ruleState) *rules.Rule
 			return d.Rule
 		}
 	}
-	h.serveSite(w, r)
+	h.serveSite(w, r, nil)
 	return nil
 }
 
@@ -159,32 +169,75 @@ func appendRedirectBody(b []byte, d engine.Decision) []byte {
 	return append(b, "</a>.\n"...)
 }
 
-// ServeFast answers a GET request that a rule redirects, as ServeHTTP
-// would, for the fast lane (fastlane.Responder); anything else, and every
-// request while the access log is on, is left to ServeHTTP.
+// ServeFast answers, for the fast lane (fastlane.Responder), a GET request
+// that a rule redirects, or that finds no file in the site (404), as
+// ServeHTTP would. It leaves the rest to ServeHTTP, and every request
+// while the access log is on (a record wants the http.Request). For a file
+// that is there, it passes the open file on, so that ServeHTTP does not
+// look up the rules or open the file again.
 func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 	st := h.rules.Load()
-	if st == nil || h.fixedFields == nil || h.cfg.AccessLog != nil ||
+	if h.fixedFields == nil || h.cfg.AccessLog != nil ||
 		h.cfg.HealthPath != "" && (r.Path == h.cfg.HealthPath || strings.IndexByte(r.Path, '%') >= 0) {
 		return false
 	}
 	start := time.Now()
-	d := st.table.Resolve(r.Host, r.Path, r.RawQuery)
-	if !d.Match || d.Status == http.StatusGone {
-		return false
+	if st != nil {
+		d := st.table.Resolve(r.Host, r.Path, r.RawQuery)
+		if d.Match {
+			if d.Status == http.StatusGone {
+				return false
+			}
+			if d.RuleIndex < len(st.hits) {
+				st.hits[d.RuleIndex].Add(1)
+			}
+			a.Status = d.Status
+			a.Fields = append(a.Fields, "Content-Type: text/html; charset=utf-8\r\nLocation: "...)
+			a.Fields = append(a.Fields, d.Location...)
+			a.Fields = append(a.Fields, "\r\n"...)
+			a.Fields = append(a.Fields, h.fixedFields...)
+			a.Body = appendRedirectBody(a.Body, d)
+			h.metrics.observe(d.Status, time.Since(start))
+			return true
+		}
 	}
-	if d.RuleIndex < len(st.hits) {
-		st.hits[d.RuleIndex].Add(1)
+	if strings.IndexByte(r.Path, '%') >= 0 {
+		return false // the site is looked up by the decoded path
 	}
-	a.Status = d.Status
-	a.Fields = append(a.Fields, "Content-Type: text/html; charset=utf-8\r\nLocation: "...)
-	a.Fields = append(a.Fields, d.Location...)
-	a.Fields = append(a.Fields, "\r\n"...)
+	ctx := context.Background()
+	if name, _, ok := sitePath(r.Path); ok {
+		f, fi, err := h.open(ctx, name)
+		if err == nil {
+			a.Pass = &opened{st: st, name: name, f: f, fi: fi}
+			return false
+		}
+		if !missing(err) {
+			return false // ServeHTTP answers 502 and logs why
+		}
+	}
+	h.metrics.notFound(r.Path)
+	a.Status = http.StatusNotFound
+	if body := h.sitePage(ctx, "404.html"); body != nil {
+		a.Fields = append(a.Fields, "Content-Type: text/html; charset=utf-8\r\n"...)
+		a.Body = append(a.Body, body...)
+	} else {
+		a.Fields = append(a.Fields, "Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"...)
+		a.Body = append(a.Body, notFoundText...)
+	}
 	a.Fields = append(a.Fields, h.fixedFields...)
-	a.Body = appendRedirectBody(a.Body, d)
-	h.metrics.observe(d.Status, time.Since(start))
+	h.metrics.observe(http.StatusNotFound, time.Since(start))
 	return true
 }
+
+// opened is a file of the site that ServeFast opened and passed on.
+type opened struct {
+	st   *ruleState
+	name string
+	f    fs.File
+	fi   fs.FileInfo
+}
+
+func (o *opened) Close() error { return o.f.Close() }
 
 // appendFixedFields serializes the HSTS and configured fields that every
 // response carries, for ServeFast; nil when one holds a byte that the

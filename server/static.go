@@ -83,21 +83,30 @@ func missing(err error) bool {
 		errors.Is(err, syscall.EISDIR)
 }
 
-func (h *Handler) serveSite(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		h.plain(w, r, http.StatusMethodNotAllowed, "405 method not allowed\n")
-		return
-	}
-	name, _, ok := sitePath(r.URL.Path)
-	if !ok {
-		h.notFound(w, r)
-		return
-	}
-	f, fi, err := h.open(r.Context(), name)
-	if err != nil {
-		h.openFailed(w, r, name, err)
-		return
+// serveSite answers r from the site; pre, when not nil, is the file of
+// r's path, already open.
+func (h *Handler) serveSite(w http.ResponseWriter, r *http.Request, pre *opened) {
+	var name string
+	var f fs.File
+	var fi fs.FileInfo
+	if pre != nil {
+		name, f, fi = pre.name, pre.f, pre.fi
+	} else {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			h.plain(w, r, http.StatusMethodNotAllowed, "405 method not allowed\n")
+			return
+		}
+		var ok bool
+		if name, _, ok = sitePath(r.URL.Path); !ok {
+			h.notFound(w, r)
+			return
+		}
+		var err error
+		if f, fi, err = h.open(r.Context(), name); err != nil {
+			h.openFailed(w, r, name, err)
+			return
+		}
 	}
 	defer func() { f.Close() }()
 	if fi.IsDir() {
@@ -205,6 +214,9 @@ func etagOf(fi fs.FileInfo) string {
 	return `"` + strconv.FormatInt(fi.ModTime().UnixNano(), 36) + "-" + strconv.FormatInt(fi.Size(), 36) + `"`
 }
 
+// notFoundText answers a 404 when the site has no 404.html.
+const notFoundText = "404 not found\n"
+
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	h.metrics.notFound(r.URL.EscapedPath())
 	h.errorPage(w, r, http.StatusNotFound, "404.html")
@@ -223,9 +235,13 @@ type cachedPage struct {
 // errorPage answers code with the site's page of that name when it has
 // one, and a line of text otherwise.
 func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, code int, page string) {
-	body := h.sitePage(r, page)
+	body := h.sitePage(r.Context(), page)
 	if body == nil {
-		h.plain(w, r, code, strconv.Itoa(code)+" "+strings.ToLower(http.StatusText(code))+"\n")
+		text := notFoundText
+		if code != http.StatusNotFound {
+			text = strconv.Itoa(code) + " " + strings.ToLower(http.StatusText(code)) + "\n"
+		}
+		h.plain(w, r, code, text)
 		return
 	}
 	hdr := w.Header()
@@ -239,7 +255,7 @@ func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, code int, pa
 
 // sitePage returns the content of a small page of the site, read at most
 // once per errorPageTTL; nil when there is none (or it is too big).
-func (h *Handler) sitePage(r *http.Request, page string) []byte {
+func (h *Handler) sitePage(ctx context.Context, page string) []byte {
 	now := time.Now()
 	h.pagesMu.Lock()
 	c, ok := h.pages[page]
@@ -247,9 +263,9 @@ func (h *Handler) sitePage(r *http.Request, page string) []byte {
 	if ok && now.Sub(c.fetched) < errorPageTTL {
 		return c.body
 	}
-	body, err := h.readPage(r, page)
+	body, err := h.readPage(ctx, page)
 	if err != nil {
-		if r.Context().Err() == nil {
+		if ctx.Err() == nil {
 			h.cfg.Log.Error("site read failed", "name", page, "err", err)
 		}
 		return nil // not cached: the next request tries again
@@ -264,8 +280,8 @@ func (h *Handler) sitePage(r *http.Request, page string) []byte {
 }
 
 // readPage reads a page of the site; (nil, nil) when it has none.
-func (h *Handler) readPage(r *http.Request, page string) ([]byte, error) {
-	f, fi, err := h.open(r.Context(), page)
+func (h *Handler) readPage(ctx context.Context, page string) ([]byte, error) {
+	f, fi, err := h.open(ctx, page)
 	if err != nil {
 		if missing(err) {
 			return nil, nil

@@ -49,6 +49,7 @@ type conn struct {
 
 	fastReq    Request
 	fastAnswer Answer
+	pass       any // from ServeFast to ServeHTTP (Passed)
 
 	// The request and its fields, used again for every request.
 	req                  http.Request
@@ -65,6 +66,7 @@ func newConn(s *Server, nc net.Conn) *conn {
 	c := &conn{s: s, nc: nc, buf: make([]byte, readSize)}
 	ctx := context.WithValue(s.baseCtx, http.ServerContextKey, s.srv)
 	ctx = context.WithValue(ctx, http.LocalAddrContextKey, nc.LocalAddr())
+	ctx = context.WithValue(ctx, passKey{}, &c.pass)
 	c.tmpl = (&http.Request{Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		RemoteAddr: nc.RemoteAddr().String(), Body: http.NoBody}).WithContext(ctx)
 	return c
@@ -105,11 +107,14 @@ func (c *conn) serve() {
 		} else {
 			req, ok := c.request()
 			if !ok {
+				c.dropPass()
 				handedOff = c.handOff()
 				return
 			}
 			c.r += n
-			if !c.answer(req) {
+			keepAlive := c.answer(req)
+			c.dropPass()
+			if !keepAlive {
 				return
 			}
 		}
@@ -276,7 +281,9 @@ func (c *conn) serveFast() (answered, keepAlive bool) {
 	a := &c.fastAnswer
 	a.Status, a.Fields, a.Body = 0, a.Fields[:0], a.Body[:0]
 	c.s.setDeadlines(c)
+	a.Pass = nil
 	if !c.s.responder.ServeFast(r, a) {
+		c.pass, a.Pass = a.Pass, nil
 		return false, false
 	}
 	closeAfter := h.close || c.s.shuttingDown()
@@ -297,6 +304,14 @@ func (c *conn) serveFast() (answered, keepAlive bool) {
 	}
 	c.out = out
 	return true, !closeAfter
+}
+
+// dropPass closes what ServeFast passed and ServeHTTP did not take.
+func (c *conn) dropPass() {
+	if cl, ok := c.pass.(io.Closer); ok {
+		cl.Close()
+	}
+	c.pass = nil
 }
 
 // plainTarget returns the length of the path of an origin-form target

@@ -134,14 +134,17 @@ func shapes() http.Handler {
 
 // signpostHandler is the server's own handler over a small site, with
 // rules: its ServeFast answers must be its ServeHTTP answers.
-func signpostHandler(t *testing.T) http.Handler {
+func signpostHandler(t *testing.T, pages bool) http.Handler {
 	dir := t.TempDir()
 	files := map[string]string{
 		"index.html":      "<h1>home</h1>",
-		"404.html":        "<h1>not here</h1>",
-		"410.html":        "<h1>gone</h1>",
 		"docs/index.html": "<h1>docs</h1>",
 		"style.css":       strings.Repeat("body { color: black }\n", 100),
+		"empty/.keep":     "",
+	}
+	if pages {
+		files["404.html"] = "<h1>not here</h1>"
+		files["410.html"] = "<h1>gone</h1>"
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
@@ -197,6 +200,9 @@ var signpostRequests = []string{
 	"GET /style.css\r\nAccept-Encoding: gzip", "GET /style.css\r\nRange: bytes=0-9",
 	"GET /style.css\r\nIf-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT", "GET /.git/config",
 	"GET /../etc/passwd", "POST /old", "DELETE /", "GET /old\r\nUser-Agent: x\r\nAccept: */*",
+	"GET /style.css", "GET /style.css?v=2", "GET /docs/index.html", "GET /docs?x=1", "GET /empty",
+	"GET /empty/", "GET /empty/.keep", "GET /index.html/", "GET /style.css/x", "GET /a//b", "GET /nope?x=1",
+	"GET /docs/nope\r\nConnection: close", "GET /%64ocs/", "GET /no%20pe",
 }
 
 // TestLanesAgree sends the same bytes to the handler served by net/http
@@ -210,7 +216,8 @@ func TestLanesAgree(t *testing.T) {
 		requests []string
 	}{
 		{"shapes", shapes(), requests},
-		{"signpost", signpostHandler(t), signpostRequests},
+		{"signpost", signpostHandler(t, true), signpostRequests},
+		{"signpost without 404.html", signpostHandler(t, false), signpostRequests},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			quiet := &http.Server{Handler: tc.handler, ErrorLog: discardLog}

@@ -32,6 +32,25 @@ type Answer struct {
 	// Connection.
 	Fields []byte
 	Body   []byte
+	// Pass, set by a ServeFast that declines, is handed to the ServeHTTP
+	// of the same request, which takes it with Passed: what ServeFast
+	// learned need not be learned again. The fast lane closes a Pass that
+	// is an io.Closer and was not taken.
+	Pass any
+}
+
+type passKey struct{}
+
+// Passed returns the value the ServeFast of r's request left for
+// ServeHTTP, once; nil when there is none.
+func Passed(r *http.Request) any {
+	p, ok := r.Context().Value(passKey{}).(*any)
+	if !ok || *p == nil {
+		return nil
+	}
+	v := *p
+	*p = nil
+	return v
 }
 
 // A Responder is an http.Handler that can answer some GET requests from a
