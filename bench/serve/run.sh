@@ -21,6 +21,8 @@ ROUNDS=${ROUNDS:-3}
 SIGNPOST_ADDR=127.0.0.1:${SIGNPOST_PORT:-18480}
 NGINX_ADDR=127.0.0.1:${NGINX_PORT:-18481}
 BASELINE_ADDR=127.0.0.1:${BASELINE_PORT:-18482}
+RAW_ADDR=127.0.0.1:${RAW_PORT:-18483}
+SLOW_ADDR=127.0.0.1:${SLOW_PORT:-18484}
 
 need() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 if ! need nginx || ! need wrk; then
@@ -80,17 +82,23 @@ NGINX
 
 "$WORK/signpost" serve --rules "$WORK/redirects.json" --addr "$SIGNPOST_ADDR" --access-log=false "$WORK/site" >"$WORK/signpost.log" 2>&1 &
 pids+=($!)
+# The same server with every request left to net/http (no fast lane).
+"$WORK/signpost" serve --rules "$WORK/redirects.json" --addr "$SLOW_ADDR" --access-log=false --fast-lane=false "$WORK/site" >"$WORK/signpost-slow.log" 2>&1 &
+pids+=($!)
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" &
 pids+=($!)
-# The floor for any Go server: net/http answering a fixed 301, no lookup.
+# The floors for Go: net/http answering a fixed 301 with no lookup, and a
+# goroutine per connection writing a canned 301 with no HTTP library.
 go build -o "$WORK/baseline" ./bench/serve/baseline
 "$WORK/baseline" "$BASELINE_ADDR" &
+pids+=($!)
+"$WORK/baseline" -raw "$RAW_ADDR" &
 pids+=($!)
 
 # Wait for both, then check they give the same answers before timing them.
 hit=$(head -1 "$WORK/hits.txt")
 miss=$(head -1 "$WORK/misses.txt")
-for addr in "$SIGNPOST_ADDR" "$NGINX_ADDR"; do
+for addr in "$SIGNPOST_ADDR" "$NGINX_ADDR" "$SLOW_ADDR"; do
 	up=
 	for _ in $(seq 1 1200); do
 		curl -s -o /dev/null "http://$addr/" && { up=1; break; }
@@ -123,7 +131,9 @@ rows=(
 	"nginx|hits|$NGINX_ADDR|$WORK/hits.txt"
 	"signpost|misses|$SIGNPOST_ADDR|$WORK/misses.txt"
 	"nginx|misses|$NGINX_ADDR|$WORK/misses.txt"
+	"signpost, net/http only|hits|$SLOW_ADDR|$WORK/hits.txt"
 	"net/http|fixed 301|$BASELINE_ADDR|$WORK/hits.txt"
+	"raw Go|fixed 301|$RAW_ADDR|$WORK/hits.txt"
 )
 # Warm every server up, then run the rows in turn ROUNDS times, so that a
 # burst of load from elsewhere on the machine hits every row alike.
