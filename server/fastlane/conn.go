@@ -23,8 +23,8 @@ const (
 	// flushAt is how much response is gathered before it is written out
 	// in the middle of a request.
 	flushAt = 32 << 10
-	// deadlineSlack is how stale a deadline may get before it is set
-	// again: it spares a timer update on every request of a busy
+	// deadlineSlack is how stale an idle or write deadline may get before
+	// it is set again: it spares a timer update on every request of a busy
 	// connection, at the price of a timeout that may end up to a second
 	// (a tenth of the timeout, if less) sooner than asked.
 	deadlineSlack = time.Second
@@ -60,6 +60,7 @@ type conn struct {
 	mu            sync.Mutex // guards the deadline against Shutdown
 	readDeadline  time.Time
 	writeDeadline time.Time
+	headDeadline  time.Time // when the head being read must be in; zero between heads
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -99,6 +100,7 @@ func (c *conn) serve() {
 			handedOff = c.handOff()
 			return
 		}
+		c.headDeadline = time.Time{}
 		if answered, keepAlive := c.serveFast(); answered {
 			c.r += n
 			if !keepAlive {
@@ -147,12 +149,18 @@ func (c *conn) fill() bool {
 		return false
 	}
 	// Waiting between requests is bounded by the idle timeout; once part
-	// of a head is in, by the header timeout.
-	timeout := c.s.idleTimeout
+	// of a head is in, the whole head by the header timeout, however
+	// slowly it trickles in.
+	var ok bool
 	if c.r < c.w {
-		timeout = c.s.headerTimeout
+		if c.headDeadline.IsZero() && c.s.headerTimeout > 0 {
+			c.headDeadline = time.Now().Add(c.s.headerTimeout)
+		}
+		ok = c.setReadDeadline(c.headDeadline)
+	} else {
+		ok = c.setReadDeadline(time.Time{})
 	}
-	if !c.setReadDeadline(timeout, c.r < c.w) {
+	if !ok {
 		return false
 	}
 	m, err := c.nc.Read(c.buf[c.w:])
@@ -163,22 +171,28 @@ func (c *conn) fill() bool {
 	return true
 }
 
-// setReadDeadline sets the deadline timeout from now, unless the one set
-// is within deadlineSlack of it (exact when exact). It is false when the
-// server is shutting down: the connection is to close.
-func (c *conn) setReadDeadline(timeout time.Duration, exact bool) bool {
+// setReadDeadline sets the read deadline to at, or, when at is zero, to
+// the idle timeout from now unless the one set is within slack of that.
+// It is false when the server is shutting down: the connection is to
+// close.
+func (c *conn) setReadDeadline(at time.Time) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.s.shuttingDown() {
 		return false
 	}
-	if timeout <= 0 {
-		return true
+	if at.IsZero() {
+		if c.s.idleTimeout <= 0 {
+			return true
+		}
+		at = time.Now().Add(c.s.idleTimeout)
+		if at.Sub(c.readDeadline) <= slack(c.s.idleTimeout) && !c.readDeadline.After(at) {
+			return true
+		}
 	}
-	d := time.Now().Add(timeout)
-	if exact || d.Sub(c.readDeadline) > slack(timeout) || c.readDeadline.Sub(d) > 0 {
-		c.readDeadline = d
-		c.nc.SetReadDeadline(d)
+	if !at.Equal(c.readDeadline) {
+		c.readDeadline = at
+		c.nc.SetReadDeadline(at)
 	}
 	return true
 }

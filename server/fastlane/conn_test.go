@@ -125,11 +125,24 @@ func TestTimeouts(t *testing.T) {
 	}{
 		{"idle", "GET /a HTTP/1.1\r\nHost: h\r\n\r\n", 1, 2 * time.Second},
 		{"half a head", "GET /a HTTP/1.1\r\nHo", 0, 2 * time.Second},
+		{"a head trickling in", "", 0, 2 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, br := dial(t, addr)
 			start := time.Now()
 			io.WriteString(c, tc.send)
+			if tc.send == "" {
+				// A byte every 100 ms: each read comes well within the
+				// timeout, but the head as a whole does not.
+				go func() {
+					for i := 0; i < 30; i++ {
+						if _, err := io.WriteString(c, "GET /a HTTP/1.1\r\nX-Slow: aaaa"[i:i+1]); err != nil {
+							return
+						}
+						time.Sleep(100 * time.Millisecond)
+					}
+				}()
+			}
 			for range tc.answers {
 				readBody(t, br, "GET")
 			}
