@@ -34,5 +34,16 @@
 //
 // Connections are cleartext HTTP/1.1: TLS and HTTP/2 are for the CDN or
 // proxy in front, or for net/http alone. Handlers cannot hijack fast lane
-// connections, and trailers are not sent.
+// connections, and trailers are not sent. A request's context is not
+// canceled when its client goes away: the fast lane does not read while
+// the handler runs.
+//
+// The http.Request and the ResponseWriter a handler gets in the fast lane
+// belong to the connection and are used again for its next request: as
+// the ResponseWriter contract already says, a handler must not use either
+// once it has returned.
+//
+// A handler that is also a Responder answers simple GETs without an
+// http.Request at all (ServeFast); what it learns and cannot answer it
+// passes on to its own ServeHTTP (Answer.Pass, Passed).
 package fastlane
