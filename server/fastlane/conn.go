@@ -44,8 +44,10 @@ type conn struct {
 	body   []byte // a response's body held back
 	sorted []field
 	host   string // the last Host, reused while it repeats
-	resp   response
-	header http.Header
+	// answered is true once a request has been answered.
+	answered bool
+	resp     response
+	header   http.Header
 
 	fastReq    Request
 	fastAnswer Answer
@@ -92,10 +94,18 @@ func (c *conn) serve() {
 				handedOff = c.handOff() // net/http answers 431
 				return
 			}
-			if !c.fill() {
-				return
+			switch c.fill() {
+			case readMore:
+				continue
+			case readEOF:
+				// A head cut short: net/http answers it with a 400 when it
+				// is the connection's first, or four bytes or more of a
+				// later one (it peeks at four before reading the next).
+				if c.w-c.r >= 4 || c.r < c.w && !c.answered {
+					handedOff = c.handOff()
+				}
 			}
-			continue
+			return
 		case handOff:
 			handedOff = c.handOff()
 			return
@@ -120,6 +130,7 @@ func (c *conn) serve() {
 				return
 			}
 		}
+		c.answered = true
 		if c.r == c.w {
 			c.r, c.w = 0, 0
 			if !c.flush() {
@@ -132,10 +143,15 @@ func (c *conn) serve() {
 	}
 }
 
-// fill reads more of a head, which is shorter than the server's limit;
-// false when the connection is done (closed by the client, timed out,
-// shutting down).
-func (c *conn) fill() bool {
+// What fill found.
+const (
+	readMore = iota // more bytes are in
+	readEOF         // the client has finished sending
+	readDone        // the connection is done: timed out, broken, shutting down
+)
+
+// fill reads more of a head, which is shorter than the server's limit.
+func (c *conn) fill() int {
 	if c.w == len(c.buf) && c.r > 0 {
 		c.w = copy(c.buf, c.buf[c.r:c.w])
 		c.r = 0
@@ -146,7 +162,7 @@ func (c *conn) fill() bool {
 		c.buf = grown
 	}
 	if len(c.out) > 0 && !c.flush() {
-		return false
+		return readDone
 	}
 	// Waiting between requests is bounded by the idle timeout; once part
 	// of a head is in, the whole head by the header timeout, however
@@ -161,14 +177,17 @@ func (c *conn) fill() bool {
 		ok = c.setReadDeadline(time.Time{})
 	}
 	if !ok {
-		return false
+		return readDone
 	}
 	m, err := c.nc.Read(c.buf[c.w:])
 	c.w += m
-	if err != nil && m == 0 {
-		return false
+	switch {
+	case m > 0:
+		return readMore
+	case err == io.EOF:
+		return readEOF
 	}
-	return true
+	return readDone
 }
 
 // setReadDeadline sets the read deadline to at, or, when at is zero, to

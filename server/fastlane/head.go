@@ -47,8 +47,13 @@ func parseHead(b []byte, h *head) (n int, v verdict) {
 	end := bytes.Index(b, crlfcrlf)
 	if end < 0 {
 		// A first byte that starts neither GET nor HEAD, or a bare LF,
-		// settles it before the head is complete.
-		if len(b) > 0 && b[0] != 'G' && b[0] != 'H' {
+		// settles it before the head is complete; but not before four
+		// bytes are in, so that a connection closed after fewer ends as
+		// net/http ends it (it peeks at four before reading a request).
+		if len(b) < 4 {
+			return 0, needMore
+		}
+		if b[0] != 'G' && b[0] != 'H' {
 			return 0, handOff
 		}
 		for i, c := range b {

@@ -36,7 +36,8 @@ var heads = []struct {
 	{"empty", "", needMore},
 
 	{"post", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx", handOff},
-	{"post, early", "POS", handOff},
+	{"post, early", "POST", handOff},
+	{"post, too early to tell", "POS", needMore},
 	{"options", "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", handOff},
 	{"lower-case method", "get / HTTP/1.1\r\nHost: h\r\n\r\n", handOff},
 	{"http/1.0", "GET / HTTP/1.0\r\n\r\n", handOff},
