@@ -263,15 +263,8 @@ func rawRequest(s string) string {
 // describes all it saw, except the Date's value.
 func exchange(t *testing.T, addr, raw string) string {
 	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := send(t, addr, raw)
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.WriteString(c, raw); err != nil {
-		t.Fatal(err)
-	}
 	br := bufio.NewReader(c)
 	method, _, _ := strings.Cut(raw, " ")
 	var out strings.Builder
@@ -298,6 +291,21 @@ func exchange(t *testing.T, addr, raw string) string {
 		resp.Body.Close()
 	}
 	return out.String()
+}
+
+// send writes raw on a new connection, which has 5 s to do its work.
+func send(t *testing.T, addr, raw string) *net.TCPConn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(c, raw); err != nil {
+		c.Close()
+		t.Fatal(err)
+	}
+	return c.(*net.TCPConn)
 }
 
 func describe(out *strings.Builder, resp *http.Response) {

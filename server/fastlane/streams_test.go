@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestLanesAgreeOnStreams sends both lanes the same client byte streams:
@@ -100,16 +98,9 @@ func randomStream(rng *rand.Rand, paths []string) string {
 // every answer until the server closes (the Date's value aside).
 func replay(t *testing.T, addr, stream string) string {
 	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := send(t, addr, stream)
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.WriteString(c, stream); err != nil {
-		t.Fatal(err)
-	}
-	c.(*net.TCPConn).CloseWrite()
+	c.CloseWrite()
 	all, err := io.ReadAll(c)
 	if err != nil && !strings.Contains(err.Error(), "reset") {
 		t.Fatalf("%q: %v", stream, err)
