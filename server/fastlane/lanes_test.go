@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,19 @@ func shapes() http.Handler {
 		w.Header().Set("Content-Type", "text/plain")
 		for i := range 500 {
 			fmt.Fprintf(w, "line %d of a body too long to hold back\n", i)
+		}
+	})
+	mux.HandleFunc("/huge", func(w http.ResponseWriter, r *http.Request) {
+		// Longer than the fast lane gathers before writing, in both
+		// framings, as a static file would be.
+		body := strings.Repeat("0123456789abcdef", 12<<10)
+		if r.URL.Query().Has("sized") {
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		}
+		for len(body) > 0 {
+			n := min(len(body), 7000)
+			io.WriteString(w, body[:n])
+			body = body[n:]
 		}
 	})
 	mux.HandleFunc("/sized", func(w http.ResponseWriter, r *http.Request) {
@@ -178,7 +192,7 @@ func signpostHandler(t *testing.T, pages bool) http.Handler {
 
 // requests are sent, each on a new connection, to both lanes.
 var requests = []string{
-	"GET /sniff", "GET /big", "HEAD /big", "GET /sized", "HEAD /sized", "GET /short", "GET /bad-length",
+	"GET /sniff", "GET /big", "HEAD /big", "GET /huge", "GET /huge?sized", "HEAD /huge?sized", "GET /sized", "HEAD /sized", "GET /short", "GET /bad-length",
 	"GET /no-content", "GET /not-modified", "GET /early-hints", "GET /flush", "HEAD /flush",
 	"GET /twice", "GET /line-breaks", "GET /close", "GET /keep-alive-field", "GET /date",
 	"GET /no-date", "GET /identity", "HEAD /identity", "GET /chunked-field", "GET /encoded",

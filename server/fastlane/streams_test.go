@@ -54,7 +54,7 @@ var signpostPaths = []string{"/old", "/old/", "/temp?y=2", "/quote", "/gone", "/
 	"/", "/docs", "/docs/", "/style.css", "/%64ocs/", "/.git/config", "/healthz", "/a%zz", "/away"}
 
 var shapePaths = []string{"/sniff", "/sized", "/short", "/empty", "/echo", "/echo?x=1", "/close",
-	"/flush", "/no-content", "/not-modified", "/early-hints", "/missing", "/e%63ho", "/a%zz", "/big"}
+	"/flush", "/no-content", "/not-modified", "/early-hints", "/missing", "/e%63ho", "/a%zz", "/big", "/huge?sized"}
 
 var streamFields = []string{"User-Agent: t/1", "Accept: */*", "Connection: close", "Connection: keep-alive",
 	"Content-Length: 0", "Content-Length: 3", "Transfer-Encoding: chunked", "Pragma: no-cache",
