@@ -67,7 +67,7 @@ type conn struct {
 
 func newConn(s *Server, nc net.Conn) *conn {
 	c := &conn{s: s, nc: nc, buf: make([]byte, readSize)}
-	ctx := context.WithValue(s.baseCtx, http.ServerContextKey, s.srv)
+	ctx := context.WithValue(context.Background(), http.ServerContextKey, s.srv)
 	ctx = context.WithValue(ctx, http.LocalAddrContextKey, nc.LocalAddr())
 	ctx = context.WithValue(ctx, passKey{}, &c.pass)
 	c.tmpl = (&http.Request{Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,

@@ -67,7 +67,6 @@ type Responder interface {
 type Server struct {
 	srv       *http.Server
 	responder Responder // srv.Handler, when it is one
-	baseCtx   context.Context
 
 	maxHead                                  int
 	headerTimeout, idleTimeout, writeTimeout time.Duration
@@ -75,7 +74,6 @@ type Server struct {
 	handoff   chan net.Conn
 	inner     *handoffListener
 	startOnce sync.Once
-	innerDone chan error
 
 	mu        sync.Mutex
 	conns     map[*conn]struct{}
@@ -91,8 +89,7 @@ type Server struct {
 // timeouts and MaxHeaderBytes apply to both lanes, and its ErrorLog gets
 // both lanes' errors. srv must not be served by other means.
 func New(srv *http.Server) *Server {
-	s := &Server{srv: srv, baseCtx: context.Background(),
-		handoff: make(chan net.Conn), innerDone: make(chan error, 1),
+	s := &Server{srv: srv, handoff: make(chan net.Conn),
 		conns: make(map[*conn]struct{}), listeners: make(map[net.Listener]struct{}),
 		idle: make(chan struct{})}
 	s.inner = &handoffListener{conns: s.handoff, done: make(chan struct{})}
@@ -121,9 +118,9 @@ func (s *Server) Serve(ln net.Listener) error {
 		return http.ErrServerClosed
 	}
 	defer s.track(ln, false)
-	s.startOnce.Do(func() {
-		go func() { s.innerDone <- s.srv.Serve(s.inner) }()
-	})
+	// net/http serves what is handed to it until Shutdown; it closes
+	// s.inner when it stops, and handOff closes what comes after.
+	s.startOnce.Do(func() { go s.srv.Serve(s.inner) })
 	var delay time.Duration
 	for {
 		nc, err := ln.Accept()
