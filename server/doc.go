@@ -50,12 +50,13 @@
 //
 // signpost serve runs the Handler behind package fastlane, which parses
 // plain GET and HEAD requests itself and hands every connection with
-// anything else to net/http. For a GET that a rule redirects, the fast lane
-// asks Handler.ServeFast, which writes the redirect from the compiled
-// table without an http.Request (unless the access log is on, which needs
-// one); everything else goes through ServeHTTP. Both answer byte for byte
-// alike: the tests of package fastlane and the conformance test here
-// compare them.
+// anything else to net/http. For a GET, the fast lane first asks
+// Handler.ServeFast, which writes a redirect or a 404 from the compiled
+// table and the site without an http.Request, and passes a file it found
+// on to ServeHTTP (it declines while the access log is on, which needs the
+// request); everything else goes through ServeHTTP. Both answer alike,
+// field for field and body for body: the tests of package fastlane and the
+// conformance test here compare them.
 //
 // # Reload
 //
