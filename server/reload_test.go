@@ -15,37 +15,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signposthq/signpost/internal/syncbuf"
 	"github.com/signposthq/signpost/server"
 )
 
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // watched starts a server whose rules come from a file polled by a
 // Reloader with its default interval.
-func watched(t *testing.T, rules string) (ts *httptest.Server, path string, h *server.Handler, logs *syncBuffer) {
+func watched(t *testing.T, rules string) (ts *httptest.Server, path string, h *server.Handler, logs *syncbuf.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	path = filepath.Join(dir, "redirects.json")
 	if err := os.WriteFile(path, []byte(rules), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	logs = &syncBuffer{}
+	logs = &syncbuf.Buffer{}
 	h = server.New(server.Config{Log: slog.New(slog.NewTextHandler(logs, nil))})
 	rl := &server.Reloader{Handler: h, Source: &server.FileSource{Path: path}}
 	if _, err := rl.Load(context.Background()); err != nil {

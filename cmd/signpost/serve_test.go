@@ -11,41 +11,23 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/signposthq/signpost/internal/s3test"
+	"github.com/signposthq/signpost/internal/syncbuf"
 	"github.com/signposthq/signpost/site"
 )
-
-// serveOutput is a buffer safe for the server's concurrent writes.
-type serveOutput struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (o *serveOutput) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.Write(p)
-}
-
-func (o *serveOutput) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.String()
-}
 
 var serveURL = regexp.MustCompile(`at (http://localhost:\d+)/`)
 
 // startServe runs "signpost serve args..." in-process and returns the URL
 // it printed, and a function that stops it (as SIGINT would, by cancelling
 // its context) and returns its exit code and standard error.
-func startServe(t *testing.T, args ...string) (string, *serveOutput, func() (int, string)) {
+func startServe(t *testing.T, args ...string) (string, *syncbuf.Buffer, func() (int, string)) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr serveOutput
+	var stdout, stderr syncbuf.Buffer
 	env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: os.Getenv}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signposthq/signpost/internal/syncbuf"
 	"github.com/signposthq/signpost/server/fastlane"
 )
 
@@ -217,7 +218,7 @@ func TestShutdown(t *testing.T) {
 // connection closed; earlier pipelined answers still go out, and the
 // server goes on serving.
 func TestPanic(t *testing.T) {
-	var logged syncBuffer
+	var logged syncbuf.Buffer
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/panic" {
 			io.WriteString(w, "half")
@@ -279,21 +280,4 @@ func TestConcurrentClients(t *testing.T) {
 		})
 	}
 	wg.Wait()
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
