@@ -181,7 +181,10 @@ func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 		h.cfg.HealthPath != "" && (r.Path == h.cfg.HealthPath || strings.IndexByte(r.Path, '%') >= 0) {
 		return false
 	}
-	start := time.Now()
+	start := r.Start
+	if start.IsZero() {
+		start = time.Now()
+	}
 	if st != nil {
 		d := st.table.Resolve(r.Host, r.Path, r.RawQuery)
 		if d.Match {

@@ -62,6 +62,7 @@ type conn struct {
 	mu            sync.Mutex // guards the deadline against Shutdown
 	readDeadline  time.Time
 	writeDeadline time.Time
+	now           time.Time // when the request being answered came in
 	headDeadline  time.Time // when the head being read must be in; zero between heads
 }
 
@@ -111,6 +112,7 @@ func (c *conn) serve() {
 			return
 		}
 		c.headDeadline = time.Time{}
+		c.now = time.Now()
 		if answered, keepAlive := c.serveFast(); answered {
 			c.r += n
 			if !keepAlive {
@@ -195,6 +197,15 @@ func (c *conn) fill() int {
 // It is false when the server is shutting down: the connection is to
 // close.
 func (c *conn) setReadDeadline(at time.Time) bool {
+	if at.IsZero() && !c.now.IsZero() && c.s.idleTimeout > 0 && !c.s.shuttingDown() {
+		// The usual case on a busy connection: the idle deadline set is
+		// recent enough, and nothing needs the lock. (A Shutdown from now
+		// on sets a past deadline, which this does not overwrite.)
+		at := c.now.Add(c.s.idleTimeout)
+		if at.Sub(c.readDeadline) <= slack(c.s.idleTimeout) && !c.readDeadline.After(at) {
+			return true
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.s.shuttingDown() {
@@ -204,7 +215,11 @@ func (c *conn) setReadDeadline(at time.Time) bool {
 		if c.s.idleTimeout <= 0 {
 			return true
 		}
-		at = time.Now().Add(c.s.idleTimeout)
+		now := c.now // when the last request came: fresh enough
+		if now.IsZero() {
+			now = time.Now()
+		}
+		at = now.Add(c.s.idleTimeout)
 		if at.Sub(c.readDeadline) <= slack(c.s.idleTimeout) && !c.readDeadline.After(at) {
 			return true
 		}
@@ -222,9 +237,10 @@ func slack(timeout time.Duration) time.Duration {
 
 // wake makes a connection waiting for a request give up (Shutdown).
 func (c *conn) wake() {
+	// c.readDeadline is the connection goroutine's own; it is not told,
+	// and needs not be: from now on setReadDeadline sets nothing.
 	c.mu.Lock()
-	c.readDeadline = time.Unix(1, 0)
-	c.nc.SetReadDeadline(c.readDeadline)
+	c.nc.SetReadDeadline(time.Unix(1, 0))
 	c.mu.Unlock()
 }
 
@@ -307,7 +323,7 @@ func (c *conn) serveFast() (answered, keepAlive bool) {
 	}
 	uri := string(h.target)
 	r := &c.fastReq
-	*r = Request{Host: c.host, Path: uri[:pathLen], Close: h.close}
+	*r = Request{Host: c.host, Path: uri[:pathLen], Close: h.close, Start: c.now}
 	if pathLen < len(uri) {
 		r.RawQuery = uri[pathLen+1:]
 	}
@@ -326,7 +342,7 @@ func (c *conn) serveFast() (answered, keepAlive bool) {
 		out = append(out, "Connection: close\r\n"...)
 	}
 	out = append(out, "Date: "...)
-	out = append(out, c.s.date()...)
+	out = append(out, c.s.date(c.now)...)
 	if bodyAllowed(a.Status) {
 		out = append(out, "\r\nContent-Length: "...)
 		out = strconv.AppendInt(out, int64(len(a.Body)), 10)

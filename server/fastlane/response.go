@@ -264,7 +264,7 @@ func (w *response) appendHead(p []byte, done bool) {
 		out = appendField(out, "Date", w.date)
 	} else {
 		out = append(out, "Date: "...)
-		out = append(out, w.c.s.date()...)
+		out = append(out, w.c.s.date(w.c.now)...)
 		out = append(out, "\r\n"...)
 	}
 	if hasCL && bodyAllowed(w.status) {

@@ -22,6 +22,8 @@ type Request struct {
 	// Close is true when the client asked to close the connection after
 	// the response.
 	Close bool
+	// Start is when the fast lane took the request, for timing it.
+	Start time.Time
 }
 
 // Answer is a complete response from a Responder.
@@ -245,7 +247,7 @@ func (s *Server) setDeadlines(c *conn) {
 	if s.writeTimeout <= 0 {
 		return
 	}
-	d := time.Now().Add(s.writeTimeout)
+	d := c.now.Add(s.writeTimeout)
 	if d.Sub(c.writeDeadline) > slack(s.writeTimeout) {
 		c.writeDeadline = d
 		c.nc.SetWriteDeadline(d)
@@ -253,8 +255,7 @@ func (s *Server) setDeadlines(c *conn) {
 }
 
 // date returns the Date field's value for now, formatted once a second.
-func (s *Server) date() []byte {
-	now := time.Now()
+func (s *Server) date(now time.Time) []byte {
 	if sec := now.Unix(); s.dateSec.Load() != sec {
 		b := now.UTC().AppendFormat(make([]byte, 0, len(http.TimeFormat)), http.TimeFormat)
 		s.dateStr.Store(&b)
