@@ -44,38 +44,40 @@ type head struct {
 //
 // n is the length of the head, blank line included, when v is take.
 func parseHead(b []byte, h *head) (n int, v verdict) {
-	end := bytes.Index(b, crlfcrlf)
-	if end < 0 {
-		// A first byte that starts neither GET nor HEAD, or a bare LF,
-		// settles it before the head is complete; but not before four
-		// bytes are in, so that a connection closed after fewer ends as
-		// net/http ends it (it peeks at four before reading a request).
-		if len(b) < 4 {
-			return 0, needMore
-		}
-		if b[0] != 'G' && b[0] != 'H' {
+	// One pass, a line at a time: each must end in CRLF.
+	eol := bytes.IndexByte(b, '\n')
+	if eol < 0 {
+		// A first byte that starts neither GET nor HEAD settles it before
+		// the line is complete; but not before four bytes are in, so that a
+		// connection closed after fewer ends as net/http ends it (it peeks
+		// at four before reading a request).
+		if len(b) >= 4 && b[0] != 'G' && b[0] != 'H' {
 			return 0, handOff
-		}
-		for i, c := range b {
-			if c == '\n' && (i == 0 || b[i-1] != '\r') {
-				return 0, handOff
-			}
 		}
 		return 0, needMore
 	}
-	n = end + 4
-	lines := b[:end+2] // every line with its CRLF
-	eol := bytes.Index(lines, crlf)
-	if !parseRequestLine(lines[:eol], h) {
+	if eol == 0 || b[eol-1] != '\r' || !parseRequestLine(b[:eol-1], h) {
 		return 0, handOff
 	}
 	h.host, h.close, h.bodyField = nil, false, false
 	h.fields = h.fields[:0]
 	hosts := 0
-	for rest := lines[eol+2:]; len(rest) > 0; {
-		eol = bytes.Index(rest, crlf)
-		line := rest[:eol]
-		rest = rest[eol+2:]
+	for pos := eol + 1; ; {
+		eol = bytes.IndexByte(b[pos:], '\n')
+		if eol < 0 {
+			return 0, needMore
+		}
+		if eol == 0 || b[pos+eol-1] != '\r' {
+			return 0, handOff // a bare LF
+		}
+		line := b[pos : pos+eol-1]
+		pos += eol + 1
+		if len(line) == 0 {
+			if hosts != 1 {
+				return 0, handOff
+			}
+			return pos, take
+		}
 		colon := bytes.IndexByte(line, ':')
 		if colon <= 0 || !isToken(line[:colon]) {
 			return 0, handOff // also a folded line, which starts with a space
@@ -112,16 +114,7 @@ func parseHead(b []byte, h *head) (n int, v verdict) {
 		}
 		h.fields = append(h.fields, [2][]byte{name, value})
 	}
-	if hosts != 1 {
-		return 0, handOff
-	}
-	return n, take
 }
-
-var (
-	crlf     = []byte("\r\n")
-	crlfcrlf = []byte("\r\n\r\n")
-)
 
 // parseRequestLine takes "GET /path HTTP/1.1" and "HEAD /path HTTP/1.1".
 func parseRequestLine(line []byte, h *head) bool {
