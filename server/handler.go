@@ -159,8 +159,11 @@ func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, d engine.Deci
 // whose client does not follow redirects.
 func appendRedirectBody(b []byte, d engine.Decision) []byte {
 	loc := d.Location
-	if strings.ContainsAny(loc, `<>&'"`) {
-		loc = html.EscapeString(loc)
+	for i := 0; i < len(loc); i++ {
+		if c := loc[i]; c == '<' || c == '>' || c == '&' || c == '\'' || c == '"' {
+			loc = html.EscapeString(loc)
+			break
+		}
 	}
 	b = append(b, `<a href="`...)
 	b = append(b, loc...)
