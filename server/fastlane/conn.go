@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -371,8 +370,7 @@ func plainTarget(t []byte) (pathLen int, ok bool) {
 	for i := 0; i < len(t); i++ {
 		c := t[i]
 		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("-._~!$&'()*+,;=:@/[]", c) >= 0:
+		case pathByte[c]:
 		case c == '%':
 			if i+2 >= len(t) || !isHex(t[i+1]) || !isHex(t[i+2]) {
 				return 0, false
@@ -386,6 +384,21 @@ func plainTarget(t []byte) (pathLen int, ok bool) {
 	}
 	return len(t), true
 }
+
+// pathByte says which bytes a plain target's path holds as they are:
+// unreserved characters, sub-delimiters, ":", "@", "/", "[" and "]".
+var pathByte = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "-._~!$&'()*+,;=:@/[]" {
+		t[c] = true
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'

@@ -294,6 +294,21 @@ func (w *response) finish() (keepAlive bool) {
 }
 
 func appendStatusLine(out []byte, code int) []byte {
+	if code >= 100 && code < 100+len(statusLines) {
+		return append(out, statusLines[code-100]...)
+	}
+	return appendStatusLineSlow(out, code)
+}
+
+// statusLines are the status lines of codes 100 to 599, made once.
+var statusLines = func() (lines [500]string) {
+	for i := range lines {
+		lines[i] = string(appendStatusLineSlow(nil, 100+i))
+	}
+	return lines
+}()
+
+func appendStatusLineSlow(out []byte, code int) []byte {
 	out = append(out, "HTTP/1.1 "...)
 	if text := http.StatusText(code); text != "" {
 		out = strconv.AppendInt(out, int64(code), 10)
