@@ -57,9 +57,10 @@ func Passed(r *http.Request) any {
 
 // A Responder is an http.Handler that can answer some GET requests from a
 // Request alone, sparing the cost of an http.Request and of a
-// ResponseWriter. The fast lane asks ServeFast first; when it returns false
-// it must have had no effect, and the request goes to ServeHTTP. When it
-// returns true, the answer must be the one ServeHTTP would have written.
+// ResponseWriter. The fast lane asks ServeFast first. When it returns true,
+// its Answer must be the one ServeHTTP would have written. When it returns
+// false, the request goes to ServeHTTP, with what ServeFast left in
+// Answer.Pass; nothing else of the Answer is used.
 type Responder interface {
 	http.Handler
 	ServeFast(r *Request, a *Answer) bool
