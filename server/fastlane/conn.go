@@ -276,7 +276,7 @@ func (c *conn) request() (*http.Request, bool) {
 	vals := c.vals[:len(h.fields)]
 	for i, f := range h.fields {
 		var kv [2]string
-		if i < len(prev) && asciiEqualFold(f[0], prev[i][0]) {
+		if i < len(prev) && foldEqual(f[0], prev[i][0]) {
 			kv[0] = prev[i][0]
 			if prev[i][1] == string(f[1]) {
 				kv[1] = prev[i][1]
@@ -383,45 +383,6 @@ func plainTarget(t []byte) (pathLen int, ok bool) {
 		}
 	}
 	return len(t), true
-}
-
-// pathByte says which bytes a plain target's path holds as they are:
-// unreserved characters, sub-delimiters, ":", "@", "/", "[" and "]".
-var pathByte = func() (t [256]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = true, true
-	}
-	for _, c := range "-._~!$&'()*+,;=:@/[]" {
-		t[c] = true
-	}
-	return t
-}()
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// asciiEqualFold reports whether b and s are the same ASCII, ignoring case.
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i, x := range b {
-		y := s[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // answer runs the handler for req and completes its response; false when

@@ -87,27 +87,27 @@ func parseHead(b []byte, h *head) (n int, v verdict) {
 			return 0, handOff
 		}
 		switch {
-		case equalFold(name, "host"):
+		case foldEqual(name, "host"):
 			hosts++
 			if !validHost(value) {
 				return 0, handOff
 			}
 			h.host = value
 			continue // net/http keeps Host out of the header
-		case equalFold(name, "content-length"):
+		case foldEqual(name, "content-length"):
 			if string(value) != "0" || h.bodyField {
 				return 0, handOff
 			}
 			h.bodyField = true
-		case equalFold(name, "transfer-encoding"), equalFold(name, "expect"),
-			equalFold(name, "upgrade"), equalFold(name, "trailer"):
+		case foldEqual(name, "transfer-encoding"), foldEqual(name, "expect"),
+			foldEqual(name, "upgrade"), foldEqual(name, "trailer"):
 			return 0, handOff
-		case equalFold(name, "connection"):
+		case foldEqual(name, "connection"):
 			for tok := range bytes.SplitSeq(value, []byte{','}) {
 				tok = trimOWS(tok)
-				if equalFold(tok, "close") {
+				if foldEqual(tok, "close") {
 					h.close = true
-				} else if equalFold(tok, "upgrade") || equalFold(tok, "http2-settings") {
+				} else if foldEqual(tok, "upgrade") || foldEqual(tok, "http2-settings") {
 					return 0, handOff
 				}
 			}
@@ -142,76 +142,10 @@ func parseRequestLine(line []byte, h *head) bool {
 	return true
 }
 
-// isToken reports whether b is an RFC 9110 token (a field name).
-func isToken(b []byte) bool {
-	for _, c := range b {
-		if int(c) >= len(tokenTable) || !tokenTable[c] {
-			return false
-		}
-	}
-	return true
-}
-
-var tokenTable = func() (t [127]bool) {
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = true, true
-	}
-	for _, c := range "!#$%&'*+-.^_`|~" {
-		t[c] = true
-	}
-	return t
-}()
-
 // validValue reports whether a field value holds no control bytes but tab.
 func validValue(b []byte) bool {
 	for _, c := range b {
 		if c < ' ' && c != '\t' || c == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-// validHost takes the bytes net/http's own check takes that a host name,
-// an IPv4 or a bracketed IPv6 address with an optional port is made of.
-func validHost(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	for _, c := range b {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '_':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-func trimOWS(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
-}
-
-// equalFold compares ASCII b with lower-case s, ignoring case.
-func equalFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != s[i] {
 			return false
 		}
 	}

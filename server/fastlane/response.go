@@ -53,7 +53,7 @@ func (w *response) WriteHeader(code int) {
 		// header map stays as it is for the final one.
 		out := appendStatusLine(w.c.out, code)
 		for _, f := range w.sortedFields() {
-			if f.name != "Content-Length" && f.name != "Transfer-Encoding" && validFieldName(f.name) {
+			if f.name != "Content-Length" && f.name != "Transfer-Encoding" && isToken(f.name) {
 				out = appendField(out, f.name, f.values)
 			}
 		}
@@ -105,7 +105,7 @@ func (w *response) appendFields(out []byte, code int) []byte {
 		case "Content-Encoding":
 			w.hasCE = len(vs) > 0 && vs[0] != ""
 		}
-		if strings.HasPrefix(k, http.TrailerPrefix) || !validFieldName(k) {
+		if strings.HasPrefix(k, http.TrailerPrefix) || !isToken(k) {
 			continue
 		}
 		out = appendField(out, k, vs)
@@ -349,18 +349,6 @@ func appendField1(out []byte, k, v string) []byte {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-func validFieldName(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; int(c) >= len(tokenTable) || !tokenTable[c] {
-			return false
-		}
-	}
-	return true
-}
 
 // hasToken reports whether a comma-separated field holds token, in any case.
 func hasToken(vs []string, token string) bool {
