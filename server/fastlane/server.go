@@ -74,7 +74,6 @@ type Server struct {
 	maxHead                                  int
 	headerTimeout, idleTimeout, writeTimeout time.Duration
 
-	handoff   chan net.Conn
 	inner     *handoffListener
 	startOnce sync.Once
 
@@ -92,10 +91,10 @@ type Server struct {
 // timeouts and MaxHeaderBytes apply to both lanes, and its ErrorLog gets
 // both lanes' errors. srv must not be served by other means.
 func New(srv *http.Server) *Server {
-	s := &Server{srv: srv, handoff: make(chan net.Conn),
+	s := &Server{srv: srv,
 		conns: make(map[*conn]struct{}), listeners: make(map[net.Listener]struct{}),
 		idle: make(chan struct{})}
-	s.inner = &handoffListener{conns: s.handoff, done: make(chan struct{})}
+	s.inner = &handoffListener{conns: make(chan net.Conn), done: make(chan struct{})}
 	s.responder, _ = srv.Handler.(Responder)
 	max := srv.MaxHeaderBytes
 	if max <= 0 {
@@ -234,7 +233,7 @@ func (s *Server) closeIdle() {
 // (nc is closed then).
 func (s *Server) handOff(nc net.Conn) bool {
 	select {
-	case s.handoff <- nc:
+	case s.inner.conns <- nc:
 		return true
 	case <-s.inner.done:
 		nc.Close()
@@ -277,7 +276,7 @@ func (s *Server) logf(format string, args ...any) {
 // handoffListener is what the net/http server accepts from: the
 // connections the fast lane hands over.
 type handoffListener struct {
-	conns <-chan net.Conn
+	conns chan net.Conn
 	done  chan struct{}
 	once  sync.Once
 }
