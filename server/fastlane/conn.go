@@ -112,13 +112,15 @@ func (c *conn) serve() {
 		}
 		c.headDeadline = time.Time{}
 		c.now = time.Now()
-		if answered, keepAlive := c.serveFast(); answered {
+		// The target as a string, made once for both ways a request can go.
+		uri := string(c.head.target)
+		if answered, keepAlive := c.serveFast(uri); answered {
 			c.r += n
 			if !keepAlive {
 				return
 			}
 		} else {
-			req, ok := c.request()
+			req, ok := c.request(uri)
 			if !ok {
 				c.dropPass()
 				handedOff = c.handOff()
@@ -247,9 +249,8 @@ func (c *conn) wake() {
 // would refuse the target. The request and its header map are the
 // connection's, used again for every request: a handler may not keep them
 // once it has returned (package doc).
-func (c *conn) request() (*http.Request, bool) {
+func (c *conn) request(uri string) (*http.Request, bool) {
 	h := &c.head
-	uri := string(h.target)
 	u, err := url.ParseRequestURI(uri)
 	if err != nil {
 		return nil, false
@@ -308,7 +309,7 @@ func (c *conn) request() (*http.Request, bool) {
 
 // serveFast asks the handler, when it is a Responder, to answer a GET
 // request whose target it can be given without parsing it into a URL.
-func (c *conn) serveFast() (answered, keepAlive bool) {
+func (c *conn) serveFast(uri string) (answered, keepAlive bool) {
 	h := &c.head
 	if c.s.responder == nil || h.method != http.MethodGet {
 		return false, false
@@ -320,7 +321,6 @@ func (c *conn) serveFast() (answered, keepAlive bool) {
 	if c.host != string(h.host) {
 		c.host = string(h.host)
 	}
-	uri := string(h.target)
 	r := &c.fastReq
 	*r = Request{Host: c.host, Path: uri[:pathLen], Close: h.close, Start: c.now}
 	if pathLen < len(uri) {

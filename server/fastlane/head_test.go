@@ -112,7 +112,7 @@ func sameAsNetHTTP(t *testing.T, b []byte) {
 		t.Fatalf("the fast lane reads %d bytes of %q; net/http %d", n, b, len(b)-len(rest))
 	}
 	c := &conn{tmpl: &http.Request{}, head: h}
-	got, ok := c.request()
+	got, ok := c.request(string(h.target))
 	if !ok {
 		t.Fatalf("%q: the head parses, but not its target %q", b, h.target)
 	}
