@@ -360,3 +360,67 @@ func listen(t *testing.T, srv *http.Server, fast bool) string {
 	})
 	return ln.Addr().String()
 }
+
+// responder answers GET /fast itself and passes a value on for the rest,
+// so that a test sees which way each request went.
+type responder struct{ closed chan string }
+
+type passed struct {
+	path   string
+	closed chan string
+}
+
+func (p *passed) Close() error { p.closed <- p.path; return nil }
+
+func (h responder) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
+	if r.Path == "/fast" {
+		a.Status = http.StatusOK
+		a.Fields = append(a.Fields, "Content-Type: text/plain\r\n"...)
+		a.Body = append(a.Body, "by ServeFast"...)
+		return true
+	}
+	a.Pass = &passed{path: r.Path, closed: h.closed}
+	return false
+}
+
+func (h responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/ignore" {
+		io.WriteString(w, "by ServeHTTP, passed value left")
+		return
+	}
+	p, _ := fastlane.Passed(r).(*passed)
+	got := "nothing"
+	if p != nil {
+		got = p.path
+	}
+	io.WriteString(w, "by ServeHTTP, passed "+got)
+}
+
+// TestResponder: the fast lane asks a Responder first, hands what it
+// passes to ServeHTTP, and closes a passed value nobody took.
+func TestResponder(t *testing.T) {
+	closed := make(chan string, 10)
+	addr := listen(t, &http.Server{Handler: responder{closed}}, true)
+	c, br := dial(t, addr)
+	for _, tc := range []struct{ method, path, want string }{
+		{"GET", "/fast", "by ServeFast"},
+		{"GET", "/file", "by ServeHTTP, passed /file"},
+		{"GET", "/fast?x", "by ServeFast"},
+		{"HEAD", "/fast", ""}, // HEAD goes to ServeHTTP, which writes nothing for it
+		{"GET", "/%66ast", "by ServeHTTP, passed /%66ast"},
+		{"GET", "/ignore", "by ServeHTTP, passed value left"},
+	} {
+		io.WriteString(c, tc.method+" "+tc.path+" HTTP/1.1\r\nHost: h\r\n\r\n")
+		if _, body := readBody(t, br, tc.method); body != tc.want {
+			t.Errorf("%s %s: %q, want %q", tc.method, tc.path, body, tc.want)
+		}
+	}
+	select {
+	case p := <-closed:
+		if p != "/ignore" {
+			t.Errorf("closed the value passed for %s, want the one for /ignore", p)
+		}
+	case <-time.After(2 * time.Second):
+		t.Error("the value passed for /ignore was not closed")
+	}
+}
