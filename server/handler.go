@@ -235,6 +235,10 @@ func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 	return true
 }
 
+// Handler is a fastlane.Responder: were ServeFast's signature to drift,
+// the fast lane would quietly stop asking it, so the compiler checks.
+var _ fastlane.Responder = (*Handler)(nil)
+
 // opened is a file of the site that ServeFast opened and passed on.
 type opened struct {
 	st   *ruleState
