@@ -103,6 +103,16 @@ func sameAsNetHTTP(t *testing.T, b []byte) {
 	t.Helper()
 	var h head
 	n, _ := parseHead(b, &h)
+	c := &conn{tmpl: &http.Request{}, head: h}
+	got, ok := c.request(string(h.target))
+	if !ok {
+		// The lane hands a head whose target does not parse to net/http,
+		// which answers it: there is no second reading to compare.
+		if _, err := url.ParseRequestURI(string(h.target)); err == nil {
+			t.Fatalf("%q: the lane hands off target %q, which parses", b, h.target)
+		}
+		return
+	}
 	br := bufio.NewReader(bytes.NewReader(b))
 	want, err := http.ReadRequest(br)
 	if err != nil {
@@ -110,11 +120,6 @@ func sameAsNetHTTP(t *testing.T, b []byte) {
 	}
 	if rest, _ := io.ReadAll(br); len(rest) != len(b)-n {
 		t.Fatalf("the fast lane reads %d bytes of %q; net/http %d", n, b, len(b)-len(rest))
-	}
-	c := &conn{tmpl: &http.Request{}, head: h}
-	got, ok := c.request(string(h.target))
-	if !ok {
-		t.Fatalf("%q: the head parses, but not its target %q", b, h.target)
 	}
 	if got.Method != want.Method || got.RequestURI != want.RequestURI || got.Host != want.Host ||
 		got.Close != want.Close || *got.URL != *want.URL || want.ContentLength != 0 {

@@ -203,7 +203,7 @@ var requests = []string{
 	"GET /echo?", "GET //echo", "GET /ech%6F",
 	// Left to net/http by the fast lane:
 	"POST /echo\r\nContent-Length: 3\r\n\r\nabc", "GET /echo\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-	"PUT /echo\r\nContent-Length: 0", "GET /%zz", "GET /a b",
+	"PUT /echo\r\nContent-Length: 0", "GET /%zz", "GET /%", "GET /a%2", "GET /a b",
 }
 
 var signpostRequests = []string{
