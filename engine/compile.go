@@ -48,7 +48,7 @@ func (c *compiler) rules() {
 	fold := t.opts.CaseInsensitive
 	t.rules = make([]crule, len(c.set.Rules))
 	c.seen = map[string]int{}
-	t.any.exact = make(map[string]int32, len(c.set.Rules))
+	t.any.exact = newPathIndex(len(c.set.Rules))
 	t.entries = make([]entry, 0, len(c.set.Rules))
 	for i := range c.set.Rules {
 		r := &c.set.Rules[i]
@@ -87,7 +87,7 @@ func (c *compiler) rules() {
 		j, dup := -1, false
 		if src.exact {
 			var k int32
-			if k, dup = h.exact[src.path]; dup {
+			if k, dup = h.exact.get(src.path); dup {
 				j = int(t.entries[k].rule)
 			}
 		} else {
@@ -105,8 +105,8 @@ func (c *compiler) rules() {
 			continue
 		}
 		if src.exact {
-			t.entries = append(t.entries, entry{rule: int32(i), src: r})
-			h.exact[src.path] = int32(len(t.entries) - 1)
+			t.entries = append(t.entries, entry{rule: int32(i)})
+			h.exact.set(src.path, int32(len(t.entries)-1))
 			continue
 		}
 		first := src.parts[0].lit
@@ -131,7 +131,7 @@ func (c *compiler) rules() {
 func (c *compiler) flatten(i int, h *hostTable, chain []int) (e entry, _ []int, gone int, problem string) {
 	t := c.t
 	r := &t.rules[i]
-	e = entry{rule: int32(i), src: r.rule, status: int16(r.status), keep: r.keep, hops: 1}
+	e = entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1}
 	gone = -1
 	chain = append(chain[:0], i)
 	if r.status == rules.StatusGone {
@@ -262,10 +262,10 @@ func (c *compiler) flattenAll() {
 				c.reportChain(i, host, f.chain, f.problem, loops)
 			case f.e != flat[k]:
 				if h.override == nil {
-					h.override = map[string]int32{}
+					h.override = newPathIndex(0)
 				}
 				t.entries = append(t.entries, f.e)
-				h.override[t.rules[i].src.path] = int32(len(t.entries) - 1)
+				h.override.set(t.rules[i].src.path, int32(len(t.entries)-1))
 			}
 		}
 	}
@@ -275,7 +275,7 @@ func (c *compiler) flattenAll() {
 // chain is in error.
 func (c *compiler) single(i int) entry {
 	r := &c.t.rules[i]
-	return entry{rule: int32(i), src: r.rule, status: int16(r.status), keep: r.keep, hops: 1, loc: r.to.static}
+	return entry{rule: int32(i), status: int16(r.status), keep: r.keep, hops: 1, loc: r.to.static}
 }
 
 // reportChain reports the problem flatten found in the chain of rule i for

@@ -120,6 +120,7 @@ func keepString(keep *[256]bool) string {
 
 // Export returns the table as data.
 func (t *Table) Export() *Export {
+	t.Prepare()
 	x := &Export{
 		Format: Format, Version: FormatVersion,
 		CaseInsensitive: t.opts.CaseInsensitive, MaxHops: t.opts.MaxHops,
@@ -164,15 +165,15 @@ func (t *Table) Export() *Export {
 	return x
 }
 
-func (t *Table) exportEntries(m map[string]int32) map[string]ExportEntry {
-	if m == nil {
+func (t *Table) exportEntries(ix *pathIndex) map[string]ExportEntry {
+	if ix == nil {
 		return nil
 	}
-	out := make(map[string]ExportEntry, len(m))
-	for p, k := range m {
+	out := make(map[string]ExportEntry, ix.len())
+	ix.each(func(p string, k int32) {
 		e := t.entries[k]
 		out[p] = ExportEntry{Rule: int(e.rule), Status: int(e.status), Loc: e.loc, Keep: e.keep && e.status != 410, Hops: int(e.hops)}
-	}
+	})
 	return out
 }
 

@@ -54,6 +54,7 @@ func (t *Table) hostTable(host string) *hostTable {
 // path is the request path as received (percent-encoded, starting with "/");
 // rawQuery is the query string without "?".
 func (t *Table) Resolve(host, path, rawQuery string) Decision {
+	t.Prepare()
 	h := t.hostTable(host)
 	var db, fb [stackPath]byte
 	q := newRequest(path, t.opts.CaseInsensitive, db[:0], fb[:0])
@@ -63,14 +64,16 @@ func (t *Table) Resolve(host, path, rawQuery string) Decision {
 		return Decision{}
 	}
 	if m.entry >= 0 {
-		e := &t.entries[m.entry]
-		dec := Decision{Match: true, Status: int(e.status), Rule: e.src, RuleIndex: int(e.rule), Hops: int(e.hops)}
-		switch {
-		case e.status == 410:
-		case e.keep && rawQuery != "":
-			dec.Location = string(insertQuery(make([]byte, 0, len(e.loc)+len(rawQuery)+1), e.loc, rawQuery))
+		// An exact hit: all of the answer is in the record the lookup has
+		// just read.
+		ix, rec := m.ix, m.rec
+		dec := Decision{Match: true, Status: ix.status(rec), Rule: &t.set.Rules[m.rule], RuleIndex: m.rule, Hops: ix.hops(rec)}
+		switch loc := ix.loc(rec); {
+		case dec.Status == 410:
+		case ix.keep(rec) && rawQuery != "":
+			dec.Location = string(insertQuery(make([]byte, 0, len(loc)+len(rawQuery)+1), loc, rawQuery))
 		default:
-			dec.Location = e.loc
+			dec.Location = loc
 		}
 		return dec
 	}

@@ -18,6 +18,7 @@ type Hop struct {
 // Trace allocates; it is for explaining (signpost explain), not for
 // serving.
 func (t *Table) Trace(host, path, rawQuery string) []Hop {
+	t.Prepare()
 	// The first lines repeat Resolve's on purpose: a shared helper is not
 	// inlined and costs Resolve, the serving path, about 13 ns a lookup.
 	h := t.hostTable(host)

@@ -33,6 +33,7 @@ func (h *Handler) SetRules(c *signpost.Compiled, source, version string) {
 	if c == nil || c.Table == nil {
 		panic("server: SetRules needs rules that compiled without errors")
 	}
+	c.Table.Prepare() // here rather than in the first request's time
 	st := &ruleState{table: c.Table, source: source, version: version, loaded: time.Now(),
 		hits: make([]atomic.Uint64, len(c.Table.Rules().Rules))}
 	old := h.rules.Swap(st)
