@@ -55,26 +55,16 @@ func (ix *pathIndex) get(path string) (int32, bool) {
 	return e, ok
 }
 
+// set adds path, which the index does not have yet.
 func (ix *pathIndex) set(path string, e int32) {
-	if _, ok := ix.m[path]; ok { // the compiler checks first: never
-		for k := range ix.added {
-			if ix.added[k].path == path {
-				ix.added[k].e = e
-			}
-		}
-	} else {
-		ix.added = append(ix.added, added{path, e})
-	}
 	ix.m[path] = e
+	ix.added = append(ix.added, added{path, e})
 }
 
-// len is the number of paths.
+// len is the number of paths of a frozen index.
 func (ix *pathIndex) len() int {
 	if ix == nil {
 		return 0
-	}
-	if ix.m != nil {
-		return len(ix.m)
 	}
 	return ix.n
 }
@@ -180,15 +170,10 @@ func (ix *pathIndex) loc(rec int) string {
 	return ix.data[at : at+int(ix.u32(rec+recLocLen))]
 }
 
-// each calls fn for every path and its entry, in no particular order.
+// each calls fn for every path of a frozen index and its entry, in no
+// particular order.
 func (ix *pathIndex) each(fn func(path string, e int32)) {
 	if ix == nil {
-		return
-	}
-	if ix.m != nil {
-		for p, e := range ix.m {
-			fn(p, e)
-		}
 		return
 	}
 	for _, s := range ix.slots {
