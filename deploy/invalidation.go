@@ -91,8 +91,9 @@ func PlanInvalidation(changes []Change, opts InvalidationOptions) InvalidationPl
 	if len(paths) > opts.maxPaths() || wild > MaxWildcardsInProgress {
 		plan.Paths, plan.Everything = []string{"/*"}, true
 	}
-	// Wildcards are limited per distribution, not per call, so they go in
-	// the first batch; the rest are split evenly.
+	// Split into calls of at most batchSize paths, in sorted order; the
+	// wildcard quota is per distribution, not per call, and was checked
+	// above.
 	size := opts.batchSize()
 	for rest := plan.Paths; len(rest) > 0; {
 		n := min(size, len(rest))
