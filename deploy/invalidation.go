@@ -158,21 +158,13 @@ func invalidationPaths(source string, queryVariants bool) []string {
 // sourcePath strips the scheme and host of a host-qualified source:
 // invalidations are per distribution, by path.
 func sourcePath(source string) string {
-	for _, scheme := range []string{"https://", "http://"} {
-		if strings.HasPrefix(strings.ToLower(source), scheme) {
-			rest := source[len(scheme):]
-			if i := strings.IndexByte(rest, '/'); i >= 0 {
-				return rest[i:]
-			}
-			return "/"
-		}
-	}
-	if !strings.HasPrefix(source, "/") {
+	_, path := splitSource(source)
+	if !strings.HasPrefix(path, "/") {
 		// Not a key the parser accepts; never send CloudFront a relative
 		// path.
-		return "/" + source
+		return "/" + path
 	}
-	return source
+	return path
 }
 
 // patternPrefix returns the literal text before a pattern source's first

@@ -30,6 +30,7 @@ func TestInvalidationPaths(t *testing.T) {
 		{"/~user", []string{"/%7Euser", "/%7Euser/"}},
 		{"https://old.example.com/pricing", []string{"/pricing", "/pricing/"}},
 		{"https://old.example.com", []string{"/"}},
+		{"HTTP://Old.Example.com/Team", []string{"/Team", "/Team/"}},
 	} {
 		if got := invalidationPaths(tc.source, false); !slices.Equal(got, tc.want) {
 			t.Errorf("%q: got %q, want %q", tc.source, got, tc.want)

@@ -215,23 +215,28 @@ func splitLocation(loc string) (host, path string) {
 	if i := strings.IndexAny(loc, "?#"); i >= 0 {
 		loc = loc[:i]
 	}
-	host, path, _ = exactSource(loc)
-	return host, path
+	return splitSource(loc)
+}
+
+// splitSource splits a host-qualified source ("https://h.example/x") into
+// its host and path ("/" when it has none); any other source is a path.
+func splitSource(src string) (host, path string) {
+	for _, scheme := range []string{"https://", "http://"} {
+		if len(src) >= len(scheme) && strings.EqualFold(src[:len(scheme)], scheme) {
+			rest := src[len(scheme):]
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				return rest[:i], rest[i:]
+			}
+			return rest, "/"
+		}
+	}
+	return "", src
 }
 
 // exactSource splits a source into the host and path a request for it
 // carries, and reports whether it is exact (no "*", no placeholder).
 func exactSource(src string) (host, path string, exact bool) {
-	path = src
-	for _, scheme := range []string{"https://", "http://"} {
-		if len(src) > len(scheme) && strings.EqualFold(src[:len(scheme)], scheme) {
-			rest := src[len(scheme):]
-			host, path = rest, "/"
-			if i := strings.IndexByte(rest, '/'); i >= 0 {
-				host, path = rest[:i], rest[i:]
-			}
-		}
-	}
+	host, path = splitSource(src)
 	if strings.HasSuffix(path, "*") {
 		return host, path, false
 	}
