@@ -65,17 +65,14 @@ type Change struct {
 func Diff(old, new Snapshot) []Change {
 	var out []Change
 	for src, n := range new {
-		n := n
 		if o, ok := old[src]; !ok {
 			out = append(out, Change{Kind: Added, Source: src, New: &n})
 		} else if o != n {
-			o := o
 			out = append(out, Change{Kind: Changed, Source: src, Old: &o, New: &n})
 		}
 	}
 	for src, o := range old {
 		if _, ok := new[src]; !ok {
-			o := o
 			out = append(out, Change{Kind: Removed, Source: src, Old: &o})
 		}
 	}
@@ -199,7 +196,6 @@ func Followed(old, new Snapshot, changes []Change, next *engine.Table) []Change 
 		}
 		for _, h := range contexts {
 			if affected(src, h, path) {
-				o, n := o, n
 				out = append(out, Change{Kind: Changed, Source: src, Old: &o, New: &n})
 				break
 			}
