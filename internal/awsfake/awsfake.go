@@ -84,7 +84,6 @@ type CloudFront struct {
 	Invalidations []Invalidation
 	callerRefs    map[string]bool
 	Functions     map[string]*Function
-	calls         []string
 }
 
 // Distribution is a distribution's state.
@@ -170,7 +169,6 @@ func (f *CloudFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, r.Method+" "+r.URL.Path)
 	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") || !strings.Contains(r.Header.Get("Authorization"), "/us-east-1/cloudfront/aws4_request") {
 		xmlError(w, 403, "SignatureDoesNotMatch", "requests must be signed for cloudfront in us-east-1")
 		return
