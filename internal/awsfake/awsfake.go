@@ -384,9 +384,7 @@ func (f *CloudFront) function(w http.ResponseWriter, r *http.Request, parts []st
 		out, errMsg := fn.behave(code, raw)
 		f.mu.Lock()
 		fn.Tests++
-		var esc strings.Builder
-		xml.EscapeText(&esc, out)
-		fmt.Fprintf(w, `<?xml version="1.0"?><TestResult%s><FunctionSummary>%s</FunctionSummary><ComputeUtilization>14</ComputeUtilization><FunctionErrorMessage>%s</FunctionErrorMessage><FunctionOutput>%s</FunctionOutput></TestResult>`, ns, f.functionSummary(name, req.Stage), xmlText(errMsg), esc.String())
+		fmt.Fprintf(w, `<?xml version="1.0"?><TestResult%s><FunctionSummary>%s</FunctionSummary><ComputeUtilization>14</ComputeUtilization><FunctionErrorMessage>%s</FunctionErrorMessage><FunctionOutput>%s</FunctionOutput></TestResult>`, ns, f.functionSummary(name, req.Stage), xmlText(errMsg), xmlText(string(out)))
 	case len(parts) == 3 && parts[2] == "publish" && r.Method == "POST":
 		if !ifMatch() {
 			return
