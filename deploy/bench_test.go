@@ -29,8 +29,8 @@ func bigRules(n, changed int) string {
 func BenchmarkDiff(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
-			old := SnapshotOf(artifacts(&testing.T{}, bigRules(n, 0)).Set)
-			new := SnapshotOf(artifacts(&testing.T{}, bigRules(n, 1000)).Set)
+			old := SnapshotOf(artifacts(b, bigRules(n, 0)).Set)
+			new := SnapshotOf(artifacts(b, bigRules(n, 1000)).Set)
 			b.ResetTimer()
 			for range b.N {
 				cs := Diff(old, new)
@@ -48,9 +48,8 @@ func BenchmarkDiff(b *testing.B) {
 // BenchmarkDeployS3 runs a whole plan and apply of 100k rules (a second
 // release, a thousand changed) against the in-process S3 server.
 func BenchmarkDeployS3(b *testing.B) {
-	t := &testing.T{}
 	ctx := context.Background()
-	first, second := artifacts(t, bigRules(100_000, 0)), artifacts(t, bigRules(100_000, 1000))
+	first, second := artifacts(b, bigRules(100_000, 0)), artifacts(b, bigRules(100_000, 1000))
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
@@ -80,8 +79,8 @@ func BenchmarkDeployS3(b *testing.B) {
 func BenchmarkFollowed(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
-			old := SnapshotOf(artifacts(&testing.T{}, bigRules(n, 0)).Set)
-			new := SnapshotOf(artifacts(&testing.T{}, bigRules(n, 1000)).Set)
+			old := SnapshotOf(artifacts(b, bigRules(n, 0)).Set)
+			new := SnapshotOf(artifacts(b, bigRules(n, 1000)).Set)
 			next, _ := engine.Compile(new.Set("new"), engine.Options{})
 			changes := Diff(old, new)
 			b.ResetTimer()

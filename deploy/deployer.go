@@ -369,24 +369,12 @@ func (d *Deployer) commit(ctx context.Context, st *store, p *Plan, lockETag stri
 		if err != nil {
 			return "", err
 		}
-		if p.Rollback {
-			// Swap: what was current becomes previous, so a second rollback
-			// goes forward again.
-			old, err := st.artifact(ctx, "current.artifact")
-			if err != nil {
-				return "", err
-			}
-			if old != nil {
-				if err := st.putArtifact(ctx, "previous.artifact", old); err != nil {
-					return "", err
-				}
-			}
-		} else if p.Current != nil {
+		if p.Current != nil {
+			// What was current becomes previous (after a rollback too, so
+			// that a second rollback goes forward again).
 			if err := st.copy(ctx, "current.artifact", "previous.artifact"); err != nil {
 				return "", err
 			}
-		}
-		if p.Current != nil {
 			prev := *p.Current
 			prev.Pending = nil
 			if err := st.overwriteRelease(ctx, "previous.json", &prev); err != nil {

@@ -126,6 +126,26 @@ func TestLambdaEdgeSecondDistributionConflict(t *testing.T) {
 	}
 }
 
+// The same, where the trigger did not exist before: the one added to the
+// first distribution is removed again.
+func TestLambdaEdgeSecondDistributionConflictRemovesAddedTrigger(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.cf.Fail("PUT /2020-05-31/distribution/E2EXAMPLE/config", 1, 412, "PreconditionFailed")
+	d := w.deployer(Target{Mode: ModeLambdaEdge, Function: "redirects", Trigger: "origin-request", Distributions: []string{"E1EXAMPLE", "E2EXAMPLE"}})
+	p, _ := d.Plan(ctx, lambdaArtifacts(t, rulesV1, "zip-1"))
+	if _, err := d.Apply(ctx, p); !errors.Is(err, ErrConflict) {
+		t.Fatalf("want a conflict, got %v", err)
+	}
+	if got := w.cf.Association("E1EXAMPLE", "origin-request"); got != "" {
+		t.Fatalf("E1 was left with an origin-request trigger on %q", got)
+	}
+	if got := w.cf.Association("E1EXAMPLE", "origin-response"); got != lambdaARN+":1" {
+		t.Fatalf("E1's origin-response trigger points at %q", got)
+	}
+	w.faultsUsed(t)
+}
+
 func kvsEntries(n int, prefix string) map[string]string {
 	m := map[string]string{}
 	for i := range n {

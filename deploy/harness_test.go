@@ -73,7 +73,7 @@ func (w *world) deployer(t Target) *Deployer {
 }
 
 // artifacts compiles a rules file's text the way the command does.
-func artifacts(t *testing.T, text string) *Artifacts {
+func artifacts(t testing.TB, text string) *Artifacts {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "redirects.json")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {

@@ -91,8 +91,9 @@ func PlanInvalidation(changes []Change, opts InvalidationOptions) InvalidationPl
 	if len(paths) > opts.maxPaths() || wild > MaxWildcardsInProgress {
 		plan.Paths, plan.Everything = []string{"/*"}, true
 	}
-	// Wildcards are limited per distribution, not per call, so they go in
-	// the first batch; the rest are split evenly.
+	// Split into calls of at most batchSize paths, in sorted order; the
+	// wildcard quota is per distribution, not per call, and was checked
+	// above.
 	size := opts.batchSize()
 	for rest := plan.Paths; len(rest) > 0; {
 		n := min(size, len(rest))
@@ -157,21 +158,13 @@ func invalidationPaths(source string, queryVariants bool) []string {
 // sourcePath strips the scheme and host of a host-qualified source:
 // invalidations are per distribution, by path.
 func sourcePath(source string) string {
-	for _, scheme := range []string{"https://", "http://"} {
-		if strings.HasPrefix(strings.ToLower(source), scheme) {
-			rest := source[len(scheme):]
-			if i := strings.IndexByte(rest, '/'); i >= 0 {
-				return rest[i:]
-			}
-			return "/"
-		}
-	}
-	if !strings.HasPrefix(source, "/") {
+	_, path := splitSource(source)
+	if !strings.HasPrefix(path, "/") {
 		// Not a key the parser accepts; never send CloudFront a relative
 		// path.
-		return "/" + source
+		return "/" + path
 	}
-	return source
+	return path
 }
 
 // patternPrefix returns the literal text before a pattern source's first

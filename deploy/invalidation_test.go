@@ -30,6 +30,7 @@ func TestInvalidationPaths(t *testing.T) {
 		{"/~user", []string{"/%7Euser", "/%7Euser/"}},
 		{"https://old.example.com/pricing", []string{"/pricing", "/pricing/"}},
 		{"https://old.example.com", []string{"/"}},
+		{"HTTP://Old.Example.com/Team", []string{"/Team", "/Team/"}},
 	} {
 		if got := invalidationPaths(tc.source, false); !slices.Equal(got, tc.want) {
 			t.Errorf("%q: got %q, want %q", tc.source, got, tc.want)
@@ -90,6 +91,10 @@ func TestDiff(t *testing.T) {
 	}
 	if !slices.Equal(kinds, []string{"changed /b", "removed /c", "added /d"}) {
 		t.Fatalf("diff %q", kinds)
+	}
+	// Each change points at its own entries.
+	if b, c, d := got[0], got[1], got[2]; *b.Old != old["/b"] || *b.New != new["/b"] || *c.Old != old["/c"] || c.New != nil || d.Old != nil || *d.New != new["/d"] {
+		t.Fatalf("entries %+v %+v, %+v %+v, %+v %+v", b.Old, b.New, c.Old, c.New, d.Old, d.New)
 	}
 	if old.Digest() == new.Digest() || old.Digest() != (Snapshot{"/c": {Status: 410}, "/b": {To: "/y", Status: 301}, "/a": {To: "/x", Status: 301}}).Digest() {
 		t.Fatal("digest does not follow content")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -51,13 +52,15 @@ func (d *Deployer) publishLambdaEdge(ctx context.Context, p *Plan) error {
 		})
 		if err != nil {
 			// Put back the distributions already changed, so that they do
-			// not disagree with the release record.
+			// not disagree with the release record: a trigger this deploy
+			// added is removed again.
 			for _, pd := range done {
-				if pd.oldARN == "" {
-					continue
-				}
 				if _, rerr := d.pointDistribution(context.WithoutCancel(ctx), pd.dist, pd.oldARN); rerr != nil {
-					err = fmt.Errorf("%w; and pointing %s back at %s failed: %v", err, pd.dist, pd.oldARN, rerr)
+					back := "pointing it back at " + pd.oldARN
+					if pd.oldARN == "" {
+						back = "removing the trigger it was given"
+					}
+					err = fmt.Errorf("%w; and on %s %s failed: %v", err, pd.dist, back, rerr)
 				}
 			}
 			return err
@@ -146,8 +149,9 @@ func (d *Deployer) publishVersion(ctx context.Context, zip []byte) (string, erro
 	return arn, err
 }
 
-// pointDistribution sets the trigger of the cache behavior to arn,
-// conditionally on the config's ETag, and returns the ARN it replaced.
+// pointDistribution sets the trigger of the cache behavior to arn, or
+// removes it when arn is "", conditionally on the config's ETag, and
+// returns the ARN it replaced ("" when there was no trigger).
 func (d *Deployer) pointDistribution(ctx context.Context, dist, arn string) (string, error) {
 	cf := d.Clients.CloudFront
 	got, err := cf.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: &dist})
@@ -169,7 +173,13 @@ func (d *Deployer) pointDistribution(ctx context.Context, dist, arn string) (str
 			found = true
 		}
 	}
-	if !found {
+	switch {
+	case arn == "":
+		assoc.Items = slices.DeleteFunc(assoc.Items, func(a cftypes.LambdaFunctionAssociation) bool { return a.EventType == et })
+		if len(assoc.Items) == 0 {
+			assoc.Items = nil // Quantity 0 without Items, as CloudFront writes it
+		}
+	case !found:
 		assoc.Items = append(assoc.Items, cftypes.LambdaFunctionAssociation{EventType: et, LambdaFunctionARN: aws.String(arn), IncludeBody: aws.Bool(false)})
 	}
 	assoc.Quantity = aws.Int32(int32(len(assoc.Items)))

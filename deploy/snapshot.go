@@ -65,17 +65,14 @@ type Change struct {
 func Diff(old, new Snapshot) []Change {
 	var out []Change
 	for src, n := range new {
-		n := n
 		if o, ok := old[src]; !ok {
 			out = append(out, Change{Kind: Added, Source: src, New: &n})
 		} else if o != n {
-			o := o
 			out = append(out, Change{Kind: Changed, Source: src, Old: &o, New: &n})
 		}
 	}
 	for src, o := range old {
 		if _, ok := new[src]; !ok {
-			o := o
 			out = append(out, Change{Kind: Removed, Source: src, Old: &o})
 		}
 	}
@@ -199,7 +196,6 @@ func Followed(old, new Snapshot, changes []Change, next *engine.Table) []Change 
 		}
 		for _, h := range contexts {
 			if affected(src, h, path) {
-				o, n := o, n
 				out = append(out, Change{Kind: Changed, Source: src, Old: &o, New: &n})
 				break
 			}
@@ -215,23 +211,28 @@ func splitLocation(loc string) (host, path string) {
 	if i := strings.IndexAny(loc, "?#"); i >= 0 {
 		loc = loc[:i]
 	}
-	host, path, _ = exactSource(loc)
-	return host, path
+	return splitSource(loc)
+}
+
+// splitSource splits a host-qualified source ("https://h.example/x") into
+// its host and path ("/" when it has none); any other source is a path.
+func splitSource(src string) (host, path string) {
+	for _, scheme := range []string{"https://", "http://"} {
+		if len(src) >= len(scheme) && strings.EqualFold(src[:len(scheme)], scheme) {
+			rest := src[len(scheme):]
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				return rest[:i], rest[i:]
+			}
+			return rest, "/"
+		}
+	}
+	return "", src
 }
 
 // exactSource splits a source into the host and path a request for it
 // carries, and reports whether it is exact (no "*", no placeholder).
 func exactSource(src string) (host, path string, exact bool) {
-	path = src
-	for _, scheme := range []string{"https://", "http://"} {
-		if len(src) > len(scheme) && strings.EqualFold(src[:len(scheme)], scheme) {
-			rest := src[len(scheme):]
-			host, path = rest, "/"
-			if i := strings.IndexByte(rest, '/'); i >= 0 {
-				host, path = rest[:i], rest[i:]
-			}
-		}
-	}
+	host, path = splitSource(src)
 	if strings.HasSuffix(path, "*") {
 		return host, path, false
 	}

@@ -60,6 +60,10 @@ type Deploy struct {
 	MaxInvalidationPaths int      `toml:"max_invalidation_paths"`
 	MaxDeleteShare       float64  `toml:"max_delete_share"`
 	CaseInsensitive      bool     `toml:"case_insensitive"`
+	// caseInsensitiveSet says CaseInsensitive was given explicitly (by
+	// SIGNPOST_CASE_INSENSITIVE), so that false overrides too; a false
+	// flag cannot be told from no flag and only true overrides.
+	caseInsensitiveSet bool
 
 	// The security headers the edge code adds (modes lambda-edge and
 	// cloudfront-function), as build's --hsts-* and --header flags.
@@ -126,7 +130,7 @@ func FromEnv(getenv func(string) string) (Deploy, error) {
 		if err != nil {
 			return d, fmt.Errorf("SIGNPOST_CASE_INSENSITIVE=%q is not true or false", v)
 		}
-		d.CaseInsensitive = b
+		d.CaseInsensitive, d.caseInsensitiveSet = b, true
 	}
 	if v := getenv("SIGNPOST_MAX_DELETE_SHARE"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
@@ -163,7 +167,11 @@ func (d Deploy) Over(o Deploy) Deploy {
 	if o.MaxDeleteShare != 0 {
 		d.MaxDeleteShare = o.MaxDeleteShare
 	}
-	d.CaseInsensitive = d.CaseInsensitive || o.CaseInsensitive
+	if o.caseInsensitiveSet {
+		d.CaseInsensitive, d.caseInsensitiveSet = o.CaseInsensitive, true
+	} else {
+		d.CaseInsensitive = d.CaseInsensitive || o.CaseInsensitive
+	}
 	if o.HSTSMaxAge != 0 {
 		d.HSTSMaxAge = o.HSTSMaxAge
 	}

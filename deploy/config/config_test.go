@@ -51,3 +51,32 @@ func TestUnknownKeyAndSyntax(t *testing.T) {
 		t.Fatal("share 2 accepted")
 	}
 }
+
+// SIGNPOST_CASE_INSENSITIVE=false wins over case_insensitive = true in the
+// file, as every environment variable wins over the file; a flag that
+// turns it on wins over both.
+func TestCaseInsensitiveFalseInEnvWinsOverFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "signpost.toml")
+	if err := os.WriteFile(path, []byte("[deploy]\ncase_insensitive = true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file, err := Load(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := FromEnv(func(k string) string {
+		return map[string]string{"SIGNPOST_CASE_INSENSITIVE": "false"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := file.Over(env).Over(Deploy{}); got.CaseInsensitive {
+		t.Fatal("SIGNPOST_CASE_INSENSITIVE=false did not win over the file")
+	}
+	if got := file.Over(env).Over(Deploy{CaseInsensitive: true}); !got.CaseInsensitive {
+		t.Fatal("--case-insensitive did not win over SIGNPOST_CASE_INSENSITIVE=false")
+	}
+	if got := file.Over(Deploy{}); !got.CaseInsensitive {
+		t.Fatal("the file's case_insensitive = true was lost")
+	}
+}

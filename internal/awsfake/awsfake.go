@@ -84,7 +84,6 @@ type CloudFront struct {
 	Invalidations []Invalidation
 	callerRefs    map[string]bool
 	Functions     map[string]*Function
-	calls         []string
 }
 
 // Distribution is a distribution's state.
@@ -170,7 +169,6 @@ func (f *CloudFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = append(f.calls, r.Method+" "+r.URL.Path)
 	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") || !strings.Contains(r.Header.Get("Authorization"), "/us-east-1/cloudfront/aws4_request") {
 		xmlError(w, 403, "SignatureDoesNotMatch", "requests must be signed for cloudfront in us-east-1")
 		return
@@ -386,9 +384,7 @@ func (f *CloudFront) function(w http.ResponseWriter, r *http.Request, parts []st
 		out, errMsg := fn.behave(code, raw)
 		f.mu.Lock()
 		fn.Tests++
-		var esc strings.Builder
-		xml.EscapeText(&esc, out)
-		fmt.Fprintf(w, `<?xml version="1.0"?><TestResult%s><FunctionSummary>%s</FunctionSummary><ComputeUtilization>14</ComputeUtilization><FunctionErrorMessage>%s</FunctionErrorMessage><FunctionOutput>%s</FunctionOutput></TestResult>`, ns, f.functionSummary(name, req.Stage), xmlText(errMsg), esc.String())
+		fmt.Fprintf(w, `<?xml version="1.0"?><TestResult%s><FunctionSummary>%s</FunctionSummary><ComputeUtilization>14</ComputeUtilization><FunctionErrorMessage>%s</FunctionErrorMessage><FunctionOutput>%s</FunctionOutput></TestResult>`, ns, f.functionSummary(name, req.Stage), xmlText(errMsg), xmlText(string(out)))
 	case len(parts) == 3 && parts[2] == "publish" && r.Method == "POST":
 		if !ifMatch() {
 			return
