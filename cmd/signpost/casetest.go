@@ -88,7 +88,7 @@ func runTest(ctx context.Context, env *Env, args []string) int {
 		for _, d := range ds {
 			fmt.Fprintln(env.Stderr, d.String())
 		}
-		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; no case was run\n", casesFile, plural(len(ds), "error"))
+		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; no case was run\n", casesFile, countOf(len(ds), "error"))
 		return exitProblems
 	}
 	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive}, "resolved")

@@ -218,7 +218,7 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, d.String())
 	}
 	if compiled.Diagnostics.HasErrors() || compiled.Table == nil {
-		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was deployed\n", rulesPath, plural(len(compiled.Diagnostics.Errors()), "error"))
+		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was deployed\n", rulesPath, countOf(len(compiled.Diagnostics.Errors()), "error"))
 		return exitProblems
 	}
 	art, err := deployArtifacts(t, compiled, f)

@@ -3,12 +3,9 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -44,22 +41,7 @@ func TestDeployScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
-				if neg || len(args) < 2 {
-					ts.Fatalf("usage: exits N command [args...]")
-				}
-				err := ts.Exec(args[1], args[2:]...)
-				code := 0
-				var ee *exec.ExitError
-				if errors.As(err, &ee) {
-					code = ee.ExitCode()
-				} else if err != nil {
-					ts.Fatalf("%s: %v", args[1], err)
-				}
-				if strconv.Itoa(code) != args[0] {
-					ts.Fatalf("%s exited with status %d, want %s", args[1], code, args[0])
-				}
-			},
+			"exits": exits,
 			"s3cat": func(ts *testscript.TestScript, neg bool, args []string) {
 				w := ts.Value("world").(*awsfake.World)
 				obj, err := w.S3.GetObject("site", args[0], nil)

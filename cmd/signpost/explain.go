@@ -113,20 +113,13 @@ func loadRules(env *Env, path string, opts engine.Options, undone string) (*sign
 		if len(errs) == 0 {
 			fmt.Fprintf(env.Stderr, "signpost: error: %s: the rules could not be compiled\n", path)
 		}
-		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was %s\n", path, plural(len(errs), "error"), undone)
+		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was %s\n", path, countOf(len(errs), "error"), undone)
 		return nil, exitProblems
 	}
 	if n := len(c.Diagnostics) - len(c.Diagnostics.Errors()); n > 0 {
-		fmt.Fprintf(env.Stderr, "%s: %s (run 'signpost check %s' to see them)\n", path, plural(n, "warning"), path)
+		fmt.Fprintf(env.Stderr, "%s: %s (run 'signpost check %s' to see them)\n", path, countOf(n, "warning"), path)
 	}
 	return c, exitOK
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // explainer writes what URLs get, one after the other.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -55,15 +54,6 @@ func TestFormatsScripts(t *testing.T) {
 			}
 			env.Setenv("PORT", strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
 			return l.Close()
-		},
-		Condition: func(cond string) (bool, error) {
-			switch cond {
-			case "serve":
-				// Whether the serve command is built in, for the script
-				// that verifies what it serves.
-				return commands["serve"] != nil, nil
-			}
-			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -70,38 +69,29 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		return flagError(env, "serve", serveUsage, fl, err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(env.Stderr, "signpost: error: serve needs one SITE: a directory or s3://bucket/prefix")
-		fmt.Fprintln(env.Stderr, "hint: signpost serve --rules examples/site/redirects.json examples/site/public")
-		return exitUsage
+		return usageError(env, errors.New("serve needs one SITE: a directory or s3://bucket/prefix"), "signpost serve --rules examples/site/redirects.json examples/site/public")
 	}
-	if code := f.validate(env.Stderr); code != exitOK {
+	if code := f.validate(env); code != exitOK {
 		return code
 	}
 	return serve(ctx, env, &f, pos[0])
 }
 
-func (f *serveFlags) validate(stderr io.Writer) int {
-	bad := func(msg, hint string) int {
-		fmt.Fprintln(stderr, "signpost: error: "+msg)
-		if hint != "" {
-			fmt.Fprintln(stderr, "hint: "+hint)
-		}
-		return exitUsage
-	}
+func (f *serveFlags) validate(env *Env) int {
 	if f.hsts == "off" {
 		f.hsts = ""
 	}
 	if strings.ContainsAny(f.hsts, "\r\n") {
-		return bad("--hsts holds a line break", "")
+		return usageError(env, errors.New("--hsts holds a line break"), "")
 	}
 	if f.healthPath != "" && !strings.HasPrefix(f.healthPath, "/") {
-		return bad(fmt.Sprintf("--health-path %q must start with /", f.healthPath), "--health-path /healthz")
+		return usageError(env, fmt.Errorf("--health-path %q must start with /", f.healthPath), "--health-path /healthz")
 	}
 	if f.logFormat != "text" && f.logFormat != "json" {
-		return bad(fmt.Sprintf("--log-format %q is not text or json", f.logFormat), "")
+		return usageError(env, fmt.Errorf("--log-format %q is not text or json", f.logFormat), "")
 	}
 	if f.poll < 0 {
-		return bad("--poll must be positive", "--poll 250ms")
+		return usageError(env, errors.New("--poll must be positive"), "--poll 250ms")
 	}
 	return exitOK
 }
@@ -113,10 +103,7 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 	}
 	log := slog.New(lh)
 	fail := func(code int, err error, hint string) int {
-		fmt.Fprintf(env.Stderr, "signpost: error: %v\n", err)
-		if hint != "" {
-			fmt.Fprintln(env.Stderr, "hint: "+hint)
-		}
+		printError(env, hint, "%v", err)
 		return code
 	}
 

@@ -160,7 +160,8 @@ func noAnswer(res *verify.Result) bool {
 	return len(res.Checks) > 0
 }
 
-// readCases reads a cases file (JSON with comments allowed).
+// readCases reads a cases file (JSON with comments allowed), the one
+// 'signpost test' runs: a case's "note" is for people and ignored here.
 func readCases(path string) ([]verify.Case, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -170,16 +171,21 @@ func readCases(path string) ([]verify.Case, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	var cases []verify.Case
+	var noted []struct {
+		verify.Case
+		Note string `json:"note"`
+	}
 	dec := json.NewDecoder(strings.NewReader(string(std)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cases); err != nil {
+	if err := dec.Decode(&noted); err != nil {
 		return nil, fmt.Errorf("%s: not a list of cases [{\"url\": ..., \"status\": ..., \"location\": ...}]: %v", path, err)
 	}
-	for i, c := range cases {
+	cases := make([]verify.Case, len(noted))
+	for i, c := range noted {
 		if c.URL == "" {
 			return nil, fmt.Errorf("%s: case %d has no \"url\"", path, i+1)
 		}
+		cases[i] = c.Case
 	}
 	return cases, nil
 }
