@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/signposthq/signpost/internal/syncbuf"
 )
 
 // Node runs generated code in a Node.js process: events go in one per line
@@ -24,7 +26,7 @@ type Node struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	out    *bufio.Reader
-	stderr *strings.Builder
+	stderr syncbuf.Buffer // the process writes it while Stderr reads it
 	dir    string
 	mu     sync.Mutex
 }
@@ -84,8 +86,8 @@ func startNode(ctx context.Context, dir, kind string, args ...string) (*Node, er
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, bin, append([]string{driver, kind}, args...)...)
-	n := &Node{cmd: cmd, dir: dir, stderr: &strings.Builder{}}
-	cmd.Stderr = &lockedWriter{w: n.stderr}
+	n := &Node{cmd: cmd, dir: dir}
+	cmd.Stderr = &n.stderr
 	if n.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, err
 	}
@@ -124,7 +126,7 @@ func (n *Node) Run(events []any) ([]json.RawMessage, error) {
 	for i := range events {
 		line, err := n.out.ReadBytes('\n')
 		if err != nil {
-			return nil, fmt.Errorf("node stopped after %d of %d events: %v\n%s", i, len(events), err, n.stderrText())
+			return nil, fmt.Errorf("node stopped after %d of %d events: %v\n%s", i, len(events), err, n.stderr.String())
 		}
 		var ans struct {
 			Result json.RawMessage `json:"result"`
@@ -145,14 +147,7 @@ func (n *Node) Run(events []any) ([]json.RawMessage, error) {
 }
 
 // Stderr returns what the code logged (console.error) so far.
-func (n *Node) Stderr() string { return n.stderrText() }
-
-func (n *Node) stderrText() string {
-	lw := n.cmd.Stderr.(*lockedWriter)
-	lw.mu.Lock()
-	defer lw.mu.Unlock()
-	return n.stderr.String()
-}
+func (n *Node) Stderr() string { return n.stderr.String() }
 
 // Close stops the process and removes its files.
 func (n *Node) Close() error {
@@ -160,17 +155,6 @@ func (n *Node) Close() error {
 	err := n.cmd.Wait()
 	os.RemoveAll(n.dir)
 	return err
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // unzipTo writes the files of a deployment package into dir.
