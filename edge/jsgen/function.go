@@ -284,12 +284,9 @@ func renderFunction(ft *fnTable, opts FunctionOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rt, err := functionRuntimeJS(ft.KVS, ft.CaseInsensitive)
-	if err != nil {
-		return nil, err
-	}
 	body, err := render("function.js", map[string]any{
-		"KVS": ft.KVS, "Headers": string(headers), "Table": string(table), "Runtime": rt, "Debug": opts.DebugHeader,
+		"KVS": ft.KVS, "Headers": string(headers), "Table": string(table), "Debug": opts.DebugHeader,
+		"Runtime": functionRuntimeJS(ft.KVS, ft.CaseInsensitive),
 	})
 	if err != nil {
 		return nil, err

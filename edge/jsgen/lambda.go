@@ -28,7 +28,7 @@ func LambdaEdgeCode(opts LambdaOptions) ([]byte, error) {
 	}
 	settings := map[string]any{"trigger": trigger, "headers": lambdaHeaders(opts.Headers), "debugHeader": opts.DebugHeader}
 	bundled := opts.Source == nil || opts.Source.Fallback
-	data := map[string]any{"Banner": Banner, "Trigger": string(trigger), "Runtime": runtimeJS(false), "S3": opts.Source != nil, "Bundled": bundled}
+	data := map[string]any{"Banner": Banner, "Trigger": string(trigger), "Runtime": runtimeJS(), "S3": opts.Source != nil, "Bundled": bundled}
 	if opts.Source != nil {
 		s3, err := opts.Source.settings()
 		if err != nil {
