@@ -131,12 +131,7 @@ func bundleJSON(t *engine.Table, debug bool) ([]byte, error) {
 		if len(h.Exact) > 0 {
 			ft.Hosts[name].Packed = pack(h.Exact, debug)
 		}
-		if len(h.Override) > 0 {
-			ft.Hosts[name].Override = map[string]fnEntry{}
-			for p, e := range h.Override {
-				ft.Hosts[name].Override[p] = toFnEntry(e, debug)
-			}
-		}
+		ft.Hosts[name].Override = toFnEntries(h.Override, debug)
 	}
 	return edge.MarshalJSON(ft)
 }
