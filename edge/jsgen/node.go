@@ -105,7 +105,8 @@ func startNode(ctx context.Context, dir, kind string, args ...string) (*Node, er
 
 // Run sends events (each marshalled to one JSON line) and returns the raw
 // JSON answers in order. An event the code throws on gives an error naming
-// the event's index and the JavaScript error.
+// the event's index and the JavaScript error; the rest of the batch is
+// still read, so that the next Run gets its own answers.
 func (n *Node) Run(events []any) ([]json.RawMessage, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -123,6 +124,7 @@ func (n *Node) Run(events []any) ([]json.RawMessage, error) {
 		errc <- w.Flush()
 	}()
 	out := make([]json.RawMessage, len(events))
+	var threw error
 	for i := range events {
 		line, err := n.out.ReadBytes('\n')
 		if err != nil {
@@ -135,13 +137,16 @@ func (n *Node) Run(events []any) ([]json.RawMessage, error) {
 		if err := json.Unmarshal(line, &ans); err != nil {
 			return nil, fmt.Errorf("node answered %q: %v", line, err)
 		}
-		if ans.Error != "" {
-			return nil, fmt.Errorf("event %d: the generated code threw: %s", i, ans.Error)
+		if ans.Error != "" && threw == nil {
+			threw = fmt.Errorf("event %d: the generated code threw: %s", i, ans.Error)
 		}
 		out[i] = ans.Result
 	}
 	if err := <-errc; err != nil {
 		return nil, err
+	}
+	if threw != nil {
+		return nil, threw
 	}
 	return out, nil
 }
