@@ -2,6 +2,7 @@ package edge_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -162,25 +163,21 @@ func TestHeaderPolicyValidate(t *testing.T) {
 	}
 }
 
-// hostileRules can put request text at the start of a Location.
-const hostileRules = `{
-  "/go/*": { "to": "/:splat", "statusCode": 302 },
-  "/r/*": { "to": "https://example.com/:splat" },
-  "/q/:name": { "to": "/search?q=:name#:name" },
-  "/f/*": { "to": "/page#:splat" },
-  "/:a/:b/x": { "to": "/:b/:a" }
-}`
-
 // FuzzHandlerLocation: whatever the request, the Go handler never answers
 // with a protocol-relative, header-splitting or non-http(s) Location, and
-// never fails. The generated JavaScript runs on the same corpus in
-// package jsgen.
+// never fails. Each rule of testdata/hostile-rules.json can put request
+// text at the start of a Location. The generated JavaScript runs on the
+// same rules and corpus in package jsgen.
 func FuzzHandlerLocation(f *testing.F) {
 	for _, s := range []string{"/go//evil.com", "/go/%2F%2Fevil.com", "/go/%5Cevil.com", "/go/\\evil.com", "/r/%0d%0aSet-Cookie:x",
 		"/q/%0A", "/f/%23", "/go/%E0%A4%A", "/%2F/%2F/x", "/go/https:%2F%2Fevil.com", "/go/%09/evil.com"} {
 		f.Add("example.com", s, "a=1")
 	}
-	tab := table(f, hostileRules)
+	hostile, err := os.ReadFile("testdata/hostile-rules.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	tab := table(f, string(hostile))
 	lh, _ := edge.NewHandler(tab, edge.ViewerRequest, edge.HeaderPolicy{})
 	f.Fuzz(func(t *testing.T, host, uri, query string) {
 		ev := edge.SampleRequest{Host: host, URI: uri, RawQuery: query}

@@ -88,9 +88,8 @@ func bench(count, n, cold int) {
 	if err != nil {
 		fail(err.Error())
 	}
-	code, _ := jsgen.LambdaEdgeCode(jsgen.LambdaOptions{})
 	tableJSON := zipEntry(z, "rules.json")
-	write(filepath.Join(dir, "index.mjs"), code)
+	write(filepath.Join(dir, "index.mjs"), zipEntry(z, "index.mjs"))
 	write(filepath.Join(dir, "rules.json"), tableJSON)
 	write(filepath.Join(dir, "bench.mjs"), benchJS)
 

@@ -104,6 +104,23 @@ func toFnEntry(e engine.ExportEntry, debug bool) fnEntry {
 	return f
 }
 
+// toFnEntries converts a host's exact rules or overrides; nil when there
+// are none.
+func toFnEntries(m map[string]engine.ExportEntry, debug bool) map[string]fnEntry {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]fnEntry, len(m))
+	for p, e := range m {
+		out[p] = toFnEntry(e, debug)
+	}
+	return out
+}
+
+func toFnRule(r engine.ExportRule) fnRule {
+	return fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target}
+}
+
 // KVS key layout: a request path always starts with "/", so the rules for
 // every host are keyed by their canonical path as it is, the rules of one
 // host by the host name followed by the path, and a host's overrides (a
@@ -127,7 +144,7 @@ func buildFnTable(x *engine.Export, kvs, debug bool) *fnTable {
 			continue
 		}
 		renum[i] = len(ft.Rules)
-		fr := fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target}
+		fr := toFnRule(r)
 		if debug {
 			fr.Index = &i
 		}
@@ -146,16 +163,8 @@ func buildFnTable(x *engine.Export, kvs, debug bool) *fnTable {
 			}
 		}
 		if !kvs {
-			fh.Exact = map[string]fnEntry{}
-			for p, e := range h.Exact {
-				fh.Exact[p] = toFnEntry(e, debug)
-			}
-			if len(h.Override) > 0 {
-				fh.Override = map[string]fnEntry{}
-				for p, e := range h.Override {
-					fh.Override[p] = toFnEntry(e, debug)
-				}
-			}
+			fh.Exact = toFnEntries(h.Exact, debug)
+			fh.Override = toFnEntries(h.Override, debug)
 		}
 		ft.Hosts[name] = fh
 	}
@@ -253,7 +262,7 @@ func patternOverflow(t *engine.Table, x *engine.Export, size int) error {
 			continue
 		}
 		patterns++
-		b, _ := edge.MarshalJSON(fnRule{Status: r.Status, Drop: r.Drop, Parts: r.Parts, LitLen: r.LitLen, Target: r.Target})
+		b, _ := edge.MarshalJSON(toFnRule(r))
 		total += len(b) + len(r.Parts[0].Lit) + 8 // the rule, its prefix key and index
 		if total > MaxFunctionSize && over == nil {
 			over = &LimitError{What: "the function's code with the pattern rules up to this one", Size: total, Limit: MaxFunctionSize, Rule: &t.Rules().Rules[i]}
@@ -284,12 +293,9 @@ func renderFunction(ft *fnTable, opts FunctionOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rt, err := functionRuntimeJS(ft.KVS, ft.CaseInsensitive)
-	if err != nil {
-		return nil, err
-	}
 	body, err := render("function.js", map[string]any{
-		"KVS": ft.KVS, "Headers": string(headers), "Table": string(table), "Runtime": rt, "Debug": opts.DebugHeader,
+		"KVS": ft.KVS, "Headers": string(headers), "Table": string(table), "Debug": opts.DebugHeader,
+		"Runtime": functionRuntimeJS(ft.KVS, ft.CaseInsensitive),
 	})
 	if err != nil {
 		return nil, err

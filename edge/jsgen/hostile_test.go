@@ -13,16 +13,6 @@ import (
 	"github.com/signposthq/signpost/internal/conformance"
 )
 
-// The rules of edge.FuzzHandlerLocation: each can put request text at the
-// start of a Location.
-const hostileRules = `{
-  "/go/*": { "to": "/:splat", "statusCode": 302 },
-  "/r/*": { "to": "https://example.com/:splat" },
-  "/q/:name": { "to": "/search?q=:name#:name" },
-  "/f/*": { "to": "/page#:splat" },
-  "/:a/:b/x": { "to": "/:b/:a" }
-}`
-
 var hostilePieces = []string{"/", "/", "\\", "%", "%2F", "%2f", "%5C", "%0d", "%0A", "%00", "%09", "ü", "é", "日", ":", "?", "#",
 	".", "..", "a", "x", "%E0%A4", "%C3", "\t", " ", "https:", "//", "%25", "%%", "\r\n", "\u2028", "%C0%AF", "%7F", "\x7f"}
 
@@ -69,7 +59,13 @@ func hostileRequests(t *testing.T, n int) []request {
 // Go handler's.
 func TestHostileLocations(t *testing.T) {
 	needNode(t)
-	table := compileRules(t, hostileRules, engine.Options{})
+	// The rules of edge.FuzzHandlerLocation: each can put request text at
+	// the start of a Location.
+	hostile, err := os.ReadFile("../testdata/hostile-rules.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := compileRules(t, string(hostile), engine.Options{})
 	reqs := hostileRequests(t, 3000)
 	for _, v := range []variant{variants[1], variants[2]} {
 		events := make([]any, len(reqs))

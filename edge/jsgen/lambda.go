@@ -28,7 +28,7 @@ func LambdaEdgeCode(opts LambdaOptions) ([]byte, error) {
 	}
 	settings := map[string]any{"trigger": trigger, "headers": lambdaHeaders(opts.Headers), "debugHeader": opts.DebugHeader}
 	bundled := opts.Source == nil || opts.Source.Fallback
-	data := map[string]any{"Banner": Banner, "Trigger": string(trigger), "Runtime": runtimeJS(false), "S3": opts.Source != nil, "Bundled": bundled}
+	data := map[string]any{"Banner": Banner, "Trigger": string(trigger), "Runtime": runtimeJS(), "S3": opts.Source != nil, "Bundled": bundled}
 	if opts.Source != nil {
 		s3, err := opts.Source.settings()
 		if err != nil {
@@ -131,12 +131,7 @@ func bundleJSON(t *engine.Table, debug bool) ([]byte, error) {
 		if len(h.Exact) > 0 {
 			ft.Hosts[name].Packed = pack(h.Exact, debug)
 		}
-		if len(h.Override) > 0 {
-			ft.Hosts[name].Override = map[string]fnEntry{}
-			for p, e := range h.Override {
-				ft.Hosts[name].Override[p] = toFnEntry(e, debug)
-			}
-		}
+		ft.Hosts[name].Override = toFnEntries(h.Override, debug)
 	}
 	return edge.MarshalJSON(ft)
 }

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/signposthq/signpost/internal/syncbuf"
 )
 
 // Node runs generated code in a Node.js process: events go in one per line
@@ -24,7 +26,7 @@ type Node struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	out    *bufio.Reader
-	stderr *strings.Builder
+	stderr syncbuf.Buffer // the process writes it while Stderr reads it
 	dir    string
 	mu     sync.Mutex
 }
@@ -84,8 +86,8 @@ func startNode(ctx context.Context, dir, kind string, args ...string) (*Node, er
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, bin, append([]string{driver, kind}, args...)...)
-	n := &Node{cmd: cmd, dir: dir, stderr: &strings.Builder{}}
-	cmd.Stderr = &lockedWriter{w: n.stderr}
+	n := &Node{cmd: cmd, dir: dir}
+	cmd.Stderr = &n.stderr
 	if n.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, err
 	}
@@ -103,7 +105,8 @@ func startNode(ctx context.Context, dir, kind string, args ...string) (*Node, er
 
 // Run sends events (each marshalled to one JSON line) and returns the raw
 // JSON answers in order. An event the code throws on gives an error naming
-// the event's index and the JavaScript error.
+// the event's index and the JavaScript error; the rest of the batch is
+// still read, so that the next Run gets its own answers.
 func (n *Node) Run(events []any) ([]json.RawMessage, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -121,10 +124,11 @@ func (n *Node) Run(events []any) ([]json.RawMessage, error) {
 		errc <- w.Flush()
 	}()
 	out := make([]json.RawMessage, len(events))
+	var threw error
 	for i := range events {
 		line, err := n.out.ReadBytes('\n')
 		if err != nil {
-			return nil, fmt.Errorf("node stopped after %d of %d events: %v\n%s", i, len(events), err, n.stderrText())
+			return nil, fmt.Errorf("node stopped after %d of %d events: %v\n%s", i, len(events), err, n.stderr.String())
 		}
 		var ans struct {
 			Result json.RawMessage `json:"result"`
@@ -133,26 +137,22 @@ func (n *Node) Run(events []any) ([]json.RawMessage, error) {
 		if err := json.Unmarshal(line, &ans); err != nil {
 			return nil, fmt.Errorf("node answered %q: %v", line, err)
 		}
-		if ans.Error != "" {
-			return nil, fmt.Errorf("event %d: the generated code threw: %s", i, ans.Error)
+		if ans.Error != "" && threw == nil {
+			threw = fmt.Errorf("event %d: the generated code threw: %s", i, ans.Error)
 		}
 		out[i] = ans.Result
 	}
 	if err := <-errc; err != nil {
 		return nil, err
 	}
+	if threw != nil {
+		return nil, threw
+	}
 	return out, nil
 }
 
 // Stderr returns what the code logged (console.error) so far.
-func (n *Node) Stderr() string { return n.stderrText() }
-
-func (n *Node) stderrText() string {
-	lw := n.cmd.Stderr.(*lockedWriter)
-	lw.mu.Lock()
-	defer lw.mu.Unlock()
-	return n.stderr.String()
-}
+func (n *Node) Stderr() string { return n.stderr.String() }
 
 // Close stops the process and removes its files.
 func (n *Node) Close() error {
@@ -160,17 +160,6 @@ func (n *Node) Close() error {
 	err := n.cmd.Wait()
 	os.RemoveAll(n.dir)
 	return err
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // unzipTo writes the files of a deployment package into dir.

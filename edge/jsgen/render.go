@@ -28,16 +28,10 @@ func mustRead(name string) string {
 }
 
 // runtimeJS is the shared core: normalization, lookup, substitution and
-// the Location check. In its async form (for a KeyValueStore) lookups of
-// exact rules are awaited.
-func runtimeJS(async bool) string {
-	s := mustRead("js/runtime.js")
-	s = markerLine.ReplaceAllString(s, "")
-	if async {
-		s = strings.ReplaceAll(s, "/*async*/", "async")
-		s = strings.ReplaceAll(s, "/*await*/", "await")
-	}
-	return s
+// the Location check. A Lambda@Edge function keeps all of it, only the
+// block markers removed.
+func runtimeJS() string {
+	return markerLine.ReplaceAllString(mustRead("js/runtime.js"), "")
 }
 
 func render(name string, data any) ([]byte, error) {
@@ -59,9 +53,10 @@ var (
 
 // functionRuntimeJS is the runtime for a CloudFront Function: wrapped in a
 // closure (so that its names are local), without case folding unless the
-// table needs it. It defines SP.loadTable, SP.resolve and SP.STATUS_TEXT;
+// table needs it. In its async form (for a KeyValueStore) lookups of exact
+// rules are awaited. It defines SP.loadTable, SP.resolve and SP.STATUS_TEXT;
 // renderFunction minifies it with the rest of the function.
-func functionRuntimeJS(async, fold bool) (string, error) {
+func functionRuntimeJS(async, fold bool) string {
 	s := mustRead("js/runtime.js")
 	if !fold {
 		s = foldBlock.ReplaceAllString(s, "")
@@ -72,7 +67,7 @@ func functionRuntimeJS(async, fold bool) (string, error) {
 		s = strings.ReplaceAll(s, "/*await*/", "await")
 	}
 	s = "var SP = (function () {\n" + s + "\nreturn { loadTable: loadTable, resolve: resolve, STATUS_TEXT: STATUS_TEXT };\n})();\n"
-	return s, nil
+	return s
 }
 
 // minifyJS minifies a script: comments and spaces go, local names shorten,
