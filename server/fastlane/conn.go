@@ -194,9 +194,9 @@ func (c *conn) fill() int {
 }
 
 // setReadDeadline sets the read deadline to at, or, when at is zero, to
-// the idle timeout from now unless the one set is within slack of that.
-// It is false when the server is shutting down: the connection is to
-// close.
+// the idle timeout from now unless the one set is within slack of that
+// (to none when there is no idle timeout). It is false when the server is
+// shutting down: the connection is to close.
 func (c *conn) setReadDeadline(at time.Time) bool {
 	if at.IsZero() && !c.now.IsZero() && c.s.idleTimeout > 0 && !c.s.shuttingDown() {
 		// The usual case on a busy connection: the idle deadline set is
@@ -212,10 +212,9 @@ func (c *conn) setReadDeadline(at time.Time) bool {
 	if c.s.shuttingDown() {
 		return false
 	}
-	if at.IsZero() {
-		if c.s.idleTimeout <= 0 {
-			return true
-		}
+	// Without an idle timeout, at stays zero: a head's deadline left from
+	// the last request is cleared, as net/http clears it.
+	if at.IsZero() && c.s.idleTimeout > 0 {
 		now := c.now // when the last request came: fresh enough
 		if now.IsZero() {
 			now = time.Now()
