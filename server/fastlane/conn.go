@@ -429,13 +429,15 @@ func (c *conn) flush() bool {
 
 // handOff gives the connection, with the bytes read and not answered, to
 // net/http. Responses gathered so far go out first, so that the client
-// gets its answers in order.
+// gets its answers in order. It is false when they could not be written:
+// the connection is still the fast lane's to close.
 func (c *conn) handOff() bool {
 	if !c.flush() {
 		return false
 	}
 	pending := bytes.Clone(c.buf[c.r:c.w])
-	return c.s.handOff(&replayConn{Conn: c.nc, pending: pending})
+	c.s.handOff(&replayConn{Conn: c.nc, pending: pending})
+	return true
 }
 
 // replayConn is a connection handed to net/http: reads return the bytes
