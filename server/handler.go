@@ -211,7 +211,7 @@ func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 		return false // the site is looked up by the decoded path
 	}
 	ctx := context.Background()
-	if name, _, ok := sitePath(r.Path); ok {
+	if name, ok := sitePath(r.Path); ok {
 		f, fi, err := h.open(ctx, name)
 		if err == nil {
 			a.Pass = &opened{st: st, name: name, f: f, fi: fi}
