@@ -198,22 +198,6 @@ func (c *conn) fill() int {
 // (to none when there is no idle timeout). It is false when the server is
 // shutting down: the connection is to close.
 func (c *conn) setReadDeadline(at time.Time) bool {
-	if at.IsZero() && !c.now.IsZero() && c.s.idleTimeout > 0 && !c.s.shuttingDown() {
-		// The usual case on a busy connection: the idle deadline set is
-		// recent enough, and nothing needs the lock. (A Shutdown from now
-		// on sets a past deadline, which this does not overwrite.)
-		at := c.now.Add(c.s.idleTimeout)
-		if at.Sub(c.readDeadline) <= slack(c.s.idleTimeout) && !c.readDeadline.After(at) {
-			return true
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.s.shuttingDown() {
-		return false
-	}
-	// Without an idle timeout, at stays zero: a head's deadline left from
-	// the last request is cleared, as net/http clears it.
 	if at.IsZero() && c.s.idleTimeout > 0 {
 		now := c.now // when the last request came: fresh enough
 		if now.IsZero() {
@@ -221,8 +205,18 @@ func (c *conn) setReadDeadline(at time.Time) bool {
 		}
 		at = now.Add(c.s.idleTimeout)
 		if at.Sub(c.readDeadline) <= slack(c.s.idleTimeout) && !c.readDeadline.After(at) {
-			return true
+			// The usual case on a busy connection: the idle deadline set
+			// is recent enough, and nothing needs the lock. (A Shutdown
+			// from now on sets a past deadline, which this leaves alone.)
+			return !c.s.shuttingDown()
 		}
+	}
+	// Without an idle timeout, at stays zero: a head's deadline left from
+	// the last request is cleared, as net/http clears it.
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.s.shuttingDown() {
+		return false
 	}
 	if !at.Equal(c.readDeadline) {
 		c.readDeadline = at
