@@ -251,10 +251,7 @@ func (c *conn) request(uri string) (*http.Request, bool) {
 	req := &c.req
 	*req = *c.tmpl // the context comes with the copy
 	req.Method, req.URL, req.RequestURI, req.Close = h.method, u, uri, h.close
-	if c.host != string(h.host) {
-		c.host = string(h.host)
-	}
-	req.Host = c.host
+	req.Host = c.hostOf(h)
 	if c.reqHeader == nil {
 		c.reqHeader = make(http.Header)
 	}
@@ -300,6 +297,15 @@ func (c *conn) request(uri string) (*http.Request, bool) {
 	return req, true
 }
 
+// hostOf returns h's Host as a string, made again only when it differs
+// from the last request's: a client sends the same on every request.
+func (c *conn) hostOf(h *head) string {
+	if c.host != string(h.host) {
+		c.host = string(h.host)
+	}
+	return c.host
+}
+
 // serveFast asks the handler, when it is a Responder, to answer a GET
 // request whose target it can be given without parsing it into a URL.
 func (c *conn) serveFast(uri string) (answered, keepAlive bool) {
@@ -311,11 +317,8 @@ func (c *conn) serveFast(uri string) (answered, keepAlive bool) {
 	if !ok {
 		return false, false
 	}
-	if c.host != string(h.host) {
-		c.host = string(h.host)
-	}
 	r := &c.fastReq
-	*r = Request{Host: c.host, Path: uri[:pathLen], Close: h.close, Start: c.now}
+	*r = Request{Host: c.hostOf(h), Path: uri[:pathLen], Close: h.close, Start: c.now}
 	if pathLen < len(uri) {
 		r.RawQuery = uri[pathLen+1:]
 	}
