@@ -345,10 +345,7 @@ func listen(t *testing.T, srv *http.Server, fast bool) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var run interface {
-		Serve(net.Listener) error
-		Shutdown(context.Context) error
-	} = srv
+	var run server.Runner = srv
 	if fast {
 		run = fastlane.New(srv)
 	}
