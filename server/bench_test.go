@@ -33,7 +33,7 @@ const benchRules = 10_000
 
 // benchHandler returns a Handler with benchRules exact rules and a site
 // with a 404.html, and the path of the i-th hit or miss.
-func benchHandler() (*server.Handler, func(kind string, i int) string) {
+func benchHandler(b *testing.B) (*server.Handler, func(kind string, i int) string) {
 	var rules strings.Builder
 	rules.WriteString("{")
 	for i := range benchRules {
@@ -43,10 +43,7 @@ func benchHandler() (*server.Handler, func(kind string, i int) string) {
 		fmt.Fprintf(&rules, "%q: {\"to\": \"/pages/%d\"}", fmt.Sprintf("/docs/%d/old-page-%d", i%977, i), i)
 	}
 	rules.WriteString("}")
-	t := &testing.T{}
-	ts, h := newSite(t, map[string]string{"404.html": "<h1>not found</h1>"}, "", nil)
-	ts.Close()
-	h.SetRules(compile(t, rules.String()), "redirects.json", "1")
+	h := newHandler(b, map[string]string{"404.html": "<h1>not found</h1>"}, rules.String(), nil)
 	return h, func(kind string, i int) string {
 		if kind == "miss" {
 			return fmt.Sprintf("/docs/%d/missing-%d", i%977, i)
@@ -59,7 +56,7 @@ func benchHandler() (*server.Handler, func(kind string, i int) string) {
 // BenchmarkHandler measures ServeHTTP for redirect hits and for misses
 // (404 from the site).
 func BenchmarkHandler(b *testing.B) {
-	h, path := benchHandler()
+	h, path := benchHandler(b)
 	for _, kind := range []string{"hit", "miss"} {
 		b.Run(kind, func(b *testing.B) {
 			reqs := make([]*http.Request, 1024)
@@ -82,7 +79,7 @@ func BenchmarkHandler(b *testing.B) {
 // a client that waits for each answer sends them), and discards the
 // answers.
 func BenchmarkLanes(b *testing.B) {
-	h, path := benchHandler()
+	h, path := benchHandler(b)
 	for _, lane := range []string{"fastlane", "net/http"} {
 		for _, kind := range []string{"hit", "miss"} {
 			b.Run(lane+"/"+kind, func(b *testing.B) {

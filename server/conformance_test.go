@@ -3,7 +3,6 @@ package server_test
 import (
 	"context"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -100,7 +99,7 @@ func TestConformance(t *testing.T) {
 				skipped++
 				return engineAnswer()
 			}
-			r := rawRequest(t, ts, host, target)
+			r := rawGetHost(t, ts, host, target)
 			if !validEscapes(target) {
 				refused++
 				if r.status != 400 {
@@ -109,7 +108,7 @@ func TestConformance(t *testing.T) {
 				return engineAnswer()
 			}
 			sent++
-			if q := rawRequest(t, qts, host, target); q.status != r.status || q.header.Get("Location") != r.header.Get("Location") {
+			if q := rawGetHost(t, qts, host, target); q.status != r.status || q.header.Get("Location") != r.header.Get("Location") {
 				t.Errorf("GET %s (Host %s): %d %q without an access log, %d %q with one",
 					target, host, q.status, q.header.Get("Location"), r.status, r.header.Get("Location"))
 			}
@@ -127,9 +126,4 @@ func TestConformance(t *testing.T) {
 	if sent == 0 {
 		t.Fatal("no case went over HTTP")
 	}
-}
-
-func rawRequest(t *testing.T, ts *httptest.Server, host, target string) reply {
-	t.Helper()
-	return rawGetHost(t, ts, host, target)
 }

@@ -53,8 +53,8 @@ type Handler struct {
 	rules   atomic.Pointer[ruleState]
 	metrics *Metrics
 	// fixedFields are hsts and headers serialized; nil when ServeFast
-	// cannot use them.
-	fixedFields []byte
+	// cannot use them. plainFixedFields leave out those plain replaces.
+	fixedFields, plainFixedFields []byte
 
 	pagesMu sync.Mutex
 	pages   map[string]cachedPage // 404.html, 410.html
@@ -75,7 +75,8 @@ func New(cfg Config) *Handler {
 		}
 	}
 	h.metrics.rules = &h.rules
-	h.fixedFields = appendFixedFields([]byte{}, h.hsts, h.headers)
+	h.fixedFields = appendFixedFields([]byte{}, h.hsts, h.headers, nil)
+	h.plainFixedFields = appendFixedFields([]byte{}, h.hsts, h.headers, plainFields)
 	return h
 }
 
@@ -211,7 +212,7 @@ func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 		return false // the site is looked up by the decoded path
 	}
 	ctx := context.Background()
-	if name, _, ok := sitePath(r.Path); ok {
+	if name, ok := sitePath(r.Path); ok {
 		f, fi, err := h.open(ctx, name)
 		if err == nil {
 			a.Pass = &opened{st: st, name: name, f: f, fi: fi}
@@ -225,12 +226,13 @@ func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 	a.Status = http.StatusNotFound
 	if body := h.sitePage(ctx, "404.html"); body != nil {
 		a.Fields = append(a.Fields, "Content-Type: text/html; charset=utf-8\r\n"...)
+		a.Fields = append(a.Fields, h.fixedFields...)
 		a.Body = append(a.Body, body...)
 	} else {
 		a.Fields = append(a.Fields, "Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"...)
+		a.Fields = append(a.Fields, h.plainFixedFields...)
 		a.Body = append(a.Body, notFoundText...)
 	}
-	a.Fields = append(a.Fields, h.fixedFields...)
 	h.metrics.observe(http.StatusNotFound, time.Since(start))
 	return true
 }
@@ -250,14 +252,18 @@ type opened struct {
 func (o *opened) Close() error { return o.f.Close() }
 
 // appendFixedFields serializes the HSTS and configured fields that every
-// response carries, for ServeFast; nil when one holds a byte that the
-// fast lane's framing would have to clean (ServeHTTP's path cleans it).
-func appendFixedFields(b []byte, hsts []string, headers [][2]string) []byte {
+// response carries, for ServeFast, leaving out those named in omit; nil
+// when one holds a byte that the fast lane's framing would have to clean
+// (ServeHTTP's path cleans it).
+func appendFixedFields(b []byte, hsts []string, headers [][2]string, omit []string) []byte {
 	all := headers
 	if hsts != nil {
 		all = append([][2]string{{"Strict-Transport-Security", hsts[0]}}, headers...)
 	}
 	for _, kv := range all {
+		if slices.Contains(omit, kv[0]) {
+			continue
+		}
 		switch kv[0] {
 		case "Content-Type", "Location", "Date", "Content-Length", "Connection", "Transfer-Encoding", "Trailer":
 			return nil // a field a redirect sets, or framing
@@ -300,6 +306,10 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request, st *ruleState) 
 		w.Write(body)
 	}
 }
+
+// plainFields are the fields that plain sets or removes, whatever the
+// configured headers say.
+var plainFields = []string{"Etag", "Last-Modified", "Content-Encoding", "Content-Type", "X-Content-Type-Options", "Content-Length"}
 
 // plain writes a short text answer.
 func (h *Handler) plain(w http.ResponseWriter, r *http.Request, code int, text string) {

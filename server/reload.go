@@ -88,12 +88,11 @@ func (rl *Reloader) Load(ctx context.Context) (*signpost.Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	if data == nil {
-		rl.version = v
-		return nil, nil
-	}
 	// A failed version is not compiled again until it changes.
 	rl.version = v
+	if data == nil {
+		return nil, nil
+	}
 	c := signpost.Compile(rl.Source.String(), data, rl.Options)
 	if c.Table == nil {
 		rl.Handler.metrics.reloaded(false)

@@ -22,7 +22,7 @@ import (
 )
 
 // writeTree writes files (name -> content) under dir.
-func writeTree(t *testing.T, dir string, files map[string]string) {
+func writeTree(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -36,7 +36,7 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 }
 
 // compile compiles a rules file's text, failing the test on errors.
-func compile(t *testing.T, text string) *signpost.Compiled {
+func compile(t testing.TB, text string) *signpost.Compiled {
 	t.Helper()
 	c := signpost.Compile("redirects.json", []byte(text), engine.Options{})
 	if c.Table == nil {
@@ -48,6 +48,14 @@ func compile(t *testing.T, text string) *signpost.Compiled {
 // newSite serves files from a fresh directory with rules (may be "")
 // through a real HTTP server.
 func newSite(t *testing.T, files map[string]string, rules string, mod func(*server.Config)) (*httptest.Server, *server.Handler) {
+	t.Helper()
+	h := newHandler(t, files, rules, mod)
+	return startServer(t, h), h
+}
+
+// newHandler returns a Handler for files in a fresh directory with rules
+// (may be ""), with the settings signpost serve has by default.
+func newHandler(t testing.TB, files map[string]string, rules string, mod func(*server.Config)) *server.Handler {
 	t.Helper()
 	dir := t.TempDir()
 	writeTree(t, dir, files)
@@ -64,7 +72,7 @@ func newSite(t *testing.T, files map[string]string, rules string, mod func(*serv
 	if rules != "" {
 		h.SetRules(compile(t, rules), "redirects.json", "test")
 	}
-	return startServer(t, h), h
+	return h
 }
 
 // newServer serves a Handler for cfg over real HTTP.

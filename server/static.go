@@ -45,33 +45,30 @@ func (h *Handler) open(ctx context.Context, name string) (fs.File, fs.FileInfo, 
 	return f, fi, nil
 }
 
-// sitePath maps a decoded request path to a name in the site and says
-// whether the request named a directory ("/dir/"). ok is false for paths
-// that must never reach the file system.
-func sitePath(p string) (name string, dir bool, ok bool) {
+// sitePath maps a decoded request path to a name in the site: "/" and
+// "/dir/" name the directory's index.html. ok is false for paths that must
+// never reach the file system.
+func sitePath(p string) (name string, ok bool) {
 	if p == "/" {
-		return "index.html", true, true
+		return "index.html", true
 	}
 	if len(p) < 2 || p[0] != '/' || strings.ContainsAny(p, "\\\x00") || !utf8.ValidString(p) {
-		return "", false, false
+		return "", false
 	}
-	rel := p[1:]
-	if dir = strings.HasSuffix(rel, "/"); dir {
-		rel = rel[:len(rel)-1]
-	}
+	rel, dir := strings.CutSuffix(p[1:], "/")
 	first := true
 	for seg := range strings.SplitSeq(rel, "/") {
 		// Dotfiles (.git, .env) are never served; /.well-known/ (RFC 8615:
 		// security.txt, ACME challenges) is the one exception.
 		if seg == "" || seg[0] == '.' && !(first && seg == ".well-known") {
-			return "", false, false
+			return "", false
 		}
 		first = false
 	}
 	if dir {
-		return rel + "/index.html", true, true
+		return rel + "/index.html", true
 	}
-	return rel, false, true
+	return rel, true
 }
 
 // missing reports whether err means the file is not there to serve (as
@@ -98,7 +95,7 @@ func (h *Handler) serveSite(w http.ResponseWriter, r *http.Request, pre *opened)
 			return
 		}
 		var ok bool
-		if name, _, ok = sitePath(r.URL.Path); !ok {
+		if name, ok = sitePath(r.URL.Path); !ok {
 			h.notFound(w, r)
 			return
 		}

@@ -15,7 +15,7 @@ func FuzzSitePath(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, p string) {
-		name, _, ok := sitePath(p)
+		name, ok := sitePath(p)
 		if !ok {
 			return
 		}

@@ -73,6 +73,9 @@ type topNames struct {
 // top directory it could not read. Case is ignored, as a case-insensitive
 // file system would.
 func (r *rootFS) absent(name string) bool {
+	if name == "." {
+		return false // the top directory itself
+	}
 	first, _, _ := strings.Cut(name, "/")
 	for i := 0; i < len(first); i++ {
 		if first[i] >= utf8.RuneSelf {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -46,5 +47,22 @@ func TestDirTopNames(t *testing.T) {
 	rfs.top.Load().read = time.Now().Add(-topTTL) // a second later
 	if err := open("docs/a.html"); err != nil {
 		t.Errorf("a page added while serving: %v", err)
+	}
+}
+
+// TestDirFS: the directory is a whole fs.FS, its root included, so that
+// what walks a file system (fs.WalkDir, fs.ReadDir) can walk a site.
+func TestDirFS(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "docs"), 0o755)
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("home"), 0o644)
+	os.WriteFile(filepath.Join(dir, "docs", "a.html"), []byte("a"), 0o644)
+	fsys, root, err := Dir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	if err := fstest.TestFS(fsys, "index.html", "docs/a.html"); err != nil {
+		t.Error(err)
 	}
 }

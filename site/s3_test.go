@@ -15,6 +15,10 @@ import (
 	"github.com/signposthq/signpost/site"
 )
 
+// newS3Client is what s3test.Start makes its client with: the package's
+// own, configured from the endpoint it sets.
+func newS3Client(ctx context.Context) (*s3test.Client, error) { return site.NewS3Client(ctx) }
+
 func TestParseS3URL(t *testing.T) {
 	for in, want := range map[string][2]string{
 		"s3://b":                {"b", ""},
@@ -35,7 +39,7 @@ func TestParseS3URL(t *testing.T) {
 }
 
 func TestS3FS(t *testing.T) {
-	s := s3test.Start(t, func(ctx context.Context) (_ *s3test.Client, err error) { return site.NewS3Client(ctx) }, "site")
+	s := s3test.Start(t, newS3Client, "site")
 	s.Put("site", "www/index.html", "<h1>home</h1>", "text/html")
 	s.Put("site", "www/docs/guide.html", "0123456789", "")
 	s.Put("site", "other.html", "outside the prefix", "")
@@ -97,7 +101,7 @@ func statOf(t *testing.T, fsys fs.FS, name string) fs.FileInfo {
 }
 
 func TestObjectFetch(t *testing.T) {
-	s := s3test.Start(t, func(ctx context.Context) (_ *s3test.Client, err error) { return site.NewS3Client(ctx) }, "rules")
+	s := s3test.Start(t, newS3Client, "rules")
 	s.Put("rules", "redirects.json", `{"/a": {"to": "/b"}}`, "application/json")
 	o := &site.Object{Client: s.Client, Bucket: "rules", Key: "redirects.json"}
 	ctx := context.Background()
@@ -121,7 +125,7 @@ func TestObjectFetch(t *testing.T) {
 // AWS_ENDPOINT_URL, the endpoint for every service, works as well as the
 // S3 one, with path-style addressing.
 func TestGenericEndpoint(t *testing.T) {
-	s := s3test.Start(t, func(ctx context.Context) (_ *s3test.Client, err error) { return site.NewS3Client(ctx) }, "generic-site")
+	s := s3test.Start(t, newS3Client, "generic-site")
 	s.Put("generic-site", "index.html", "home", "")
 	t.Setenv("AWS_ENDPOINT_URL", s.URL)
 	t.Setenv("AWS_ENDPOINT_URL_S3", "")
@@ -151,7 +155,7 @@ func TestS3Forbidden(t *testing.T) {
 		}
 	}))
 	defer deny.Close()
-	s3test.Start(t, func(ctx context.Context) (*s3test.Client, error) { return site.NewS3Client(ctx) })
+	s3test.Start(t, newS3Client)
 	t.Setenv("AWS_ENDPOINT_URL_S3", deny.URL)
 	client, err := site.NewS3Client(context.Background())
 	if err != nil {

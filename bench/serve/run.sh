@@ -95,7 +95,8 @@ pids+=($!)
 "$WORK/baseline" -raw "$RAW_ADDR" &
 pids+=($!)
 
-# Wait for both, then check they give the same answers before timing them.
+# Wait for signpost, nginx and signpost without the fast lane, then check
+# they give the same answers before timing them.
 hit=$(head -1 "$WORK/hits.txt")
 miss=$(head -1 "$WORK/misses.txt")
 for addr in "$SIGNPOST_ADDR" "$NGINX_ADDR" "$SLOW_ADDR"; do

@@ -194,36 +194,29 @@ func (c *conn) fill() int {
 }
 
 // setReadDeadline sets the read deadline to at, or, when at is zero, to
-// the idle timeout from now unless the one set is within slack of that.
-// It is false when the server is shutting down: the connection is to
-// close.
+// the idle timeout from now unless the one set is within slack of that
+// (to none when there is no idle timeout). It is false when the server is
+// shutting down: the connection is to close.
 func (c *conn) setReadDeadline(at time.Time) bool {
-	if at.IsZero() && !c.now.IsZero() && c.s.idleTimeout > 0 && !c.s.shuttingDown() {
-		// The usual case on a busy connection: the idle deadline set is
-		// recent enough, and nothing needs the lock. (A Shutdown from now
-		// on sets a past deadline, which this does not overwrite.)
-		at := c.now.Add(c.s.idleTimeout)
-		if at.Sub(c.readDeadline) <= slack(c.s.idleTimeout) && !c.readDeadline.After(at) {
-			return true
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.s.shuttingDown() {
-		return false
-	}
-	if at.IsZero() {
-		if c.s.idleTimeout <= 0 {
-			return true
-		}
+	if at.IsZero() && c.s.idleTimeout > 0 {
 		now := c.now // when the last request came: fresh enough
 		if now.IsZero() {
 			now = time.Now()
 		}
 		at = now.Add(c.s.idleTimeout)
 		if at.Sub(c.readDeadline) <= slack(c.s.idleTimeout) && !c.readDeadline.After(at) {
-			return true
+			// The usual case on a busy connection: the idle deadline set
+			// is recent enough, and nothing needs the lock. (A Shutdown
+			// from now on sets a past deadline, which this leaves alone.)
+			return !c.s.shuttingDown()
 		}
+	}
+	// Without an idle timeout, at stays zero: a head's deadline left from
+	// the last request is cleared, as net/http clears it.
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.s.shuttingDown() {
+		return false
 	}
 	if !at.Equal(c.readDeadline) {
 		c.readDeadline = at
@@ -258,10 +251,7 @@ func (c *conn) request(uri string) (*http.Request, bool) {
 	req := &c.req
 	*req = *c.tmpl // the context comes with the copy
 	req.Method, req.URL, req.RequestURI, req.Close = h.method, u, uri, h.close
-	if c.host != string(h.host) {
-		c.host = string(h.host)
-	}
-	req.Host = c.host
+	req.Host = c.hostOf(h)
 	if c.reqHeader == nil {
 		c.reqHeader = make(http.Header)
 	}
@@ -307,6 +297,15 @@ func (c *conn) request(uri string) (*http.Request, bool) {
 	return req, true
 }
 
+// hostOf returns h's Host as a string, made again only when it differs
+// from the last request's: a client sends the same on every request.
+func (c *conn) hostOf(h *head) string {
+	if c.host != string(h.host) {
+		c.host = string(h.host)
+	}
+	return c.host
+}
+
 // serveFast asks the handler, when it is a Responder, to answer a GET
 // request whose target it can be given without parsing it into a URL.
 func (c *conn) serveFast(uri string) (answered, keepAlive bool) {
@@ -318,11 +317,8 @@ func (c *conn) serveFast(uri string) (answered, keepAlive bool) {
 	if !ok {
 		return false, false
 	}
-	if c.host != string(h.host) {
-		c.host = string(h.host)
-	}
 	r := &c.fastReq
-	*r = Request{Host: c.host, Path: uri[:pathLen], Close: h.close, Start: c.now}
+	*r = Request{Host: c.hostOf(h), Path: uri[:pathLen], Close: h.close, Start: c.now}
 	if pathLen < len(uri) {
 		r.RawQuery = uri[pathLen+1:]
 	}
@@ -430,13 +426,15 @@ func (c *conn) flush() bool {
 
 // handOff gives the connection, with the bytes read and not answered, to
 // net/http. Responses gathered so far go out first, so that the client
-// gets its answers in order.
+// gets its answers in order. It is false when they could not be written:
+// the connection is still the fast lane's to close.
 func (c *conn) handOff() bool {
 	if !c.flush() {
 		return false
 	}
 	pending := bytes.Clone(c.buf[c.r:c.w])
-	return c.s.handOff(&replayConn{Conn: c.nc, pending: pending})
+	c.s.handOff(&replayConn{Conn: c.nc, pending: pending})
+	return true
 }
 
 // replayConn is a connection handed to net/http: reads return the bytes

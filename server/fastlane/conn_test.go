@@ -284,3 +284,27 @@ func TestConcurrentClients(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestNoIdleTimeout: with neither IdleTimeout nor ReadTimeout set, a
+// connection may wait between requests for as long as it likes, as with
+// net/http, even after a head that came in pieces (which sets the
+// ReadHeaderTimeout's deadline for that head alone).
+func TestNoIdleTimeout(t *testing.T) {
+	for _, fast := range []bool{false, true} {
+		addr := listen(t, &http.Server{Handler: echoPath, ReadHeaderTimeout: 200 * time.Millisecond}, fast)
+		c, br := dial(t, addr)
+		io.WriteString(c, "GET /one HTTP/1.1\r\nHo")
+		time.Sleep(20 * time.Millisecond)
+		io.WriteString(c, "st: h\r\n\r\n")
+		readBody(t, br, "GET")
+		time.Sleep(400 * time.Millisecond)
+		if _, err := io.WriteString(c, "GET /two HTTP/1.1\r\nHost: h\r\n\r\n"); err != nil {
+			t.Fatalf("fast lane %v: %v", fast, err)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("fast lane %v: the second request after an idle wait: %v", fast, err)
+		}
+		resp.Body.Close()
+	}
+}

@@ -173,7 +173,7 @@ func signpostHandler(t *testing.T, pages bool) http.Handler {
 	}
 	t.Cleanup(func() { root.Close() })
 	h := server.New(server.Config{Site: fsys, HSTS: server.DefaultHSTS, HealthPath: "/healthz",
-		Headers: http.Header{"X-Frame-Options": {"DENY"}, "X-Extra": {"a", "b"}}})
+		Headers: http.Header{"X-Frame-Options": {"DENY"}, "X-Extra": {"a", "b"}, "X-Content-Type-Options": {"nosniff"}}})
 	c := signpost.Compile("redirects.json", []byte(`{
 		"/old": {"to": "/new", "statusCode": 301},
 		"/temp": {"to": "/elsewhere?x=1", "statusCode": 302},
@@ -345,10 +345,7 @@ func listen(t *testing.T, srv *http.Server, fast bool) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var run interface {
-		Serve(net.Listener) error
-		Shutdown(context.Context) error
-	} = srv
+	var run server.Runner = srv
 	if fast {
 		run = fastlane.New(srv)
 	}

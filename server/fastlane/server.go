@@ -229,15 +229,13 @@ func (s *Server) closeIdle() {
 	}
 }
 
-// handOff gives nc to the net/http server; false when it is shutting down
-// (nc is closed then).
-func (s *Server) handOff(nc net.Conn) bool {
+// handOff gives nc to the net/http server, or closes it when that server
+// has stopped: either way, nc is no longer the fast lane's.
+func (s *Server) handOff(nc net.Conn) {
 	select {
 	case s.inner.conns <- nc:
-		return true
 	case <-s.inner.done:
 		nc.Close()
-		return true
 	}
 }
 
