@@ -68,6 +68,7 @@ type deployFlags struct {
 	distributions                  multiFlag
 	plan, wait, jsonOut, breakLock bool
 	queryVariants, allowMassDelete bool
+	caseInsensitive                bool
 	zip, code, kvsFile             string
 	headers                        headerFlags
 	timeout, poll                  time.Duration
@@ -96,7 +97,7 @@ func newDeployFlags(name string) *deployFlags {
 	fs.Float64Var(&f.cfg.MaxDeleteShare, "max-delete-share", 0, "cloudfront-function: largest share of KVS keys one deploy may delete (default 0.5)")
 	fs.BoolVar(&f.allowMassDelete, "allow-mass-delete", false, "cloudfront-function: delete more keys than --max-delete-share allows")
 	fs.BoolVar(&f.queryVariants, "invalidate-query-variants", false, "invalidate /x* rather than /x and /x/ (for cache keys with query strings)")
-	fs.BoolVar(&f.cfg.CaseInsensitive, "case-insensitive", false, "match paths regardless of case, as 'signpost check --case-insensitive'")
+	fs.BoolVar(&f.caseInsensitive, "case-insensitive", false, "match paths regardless of case, as 'signpost check --case-insensitive'")
 	fs.BoolVar(&f.plan, "plan", false, "show what would change and the calls it would make; change nothing")
 	fs.BoolVar(&f.wait, "wait", false, "wait until distributions are Deployed and invalidations Completed")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Minute, "longest wait for each step")
@@ -113,6 +114,11 @@ func newDeployFlags(name string) *deployFlags {
 // settings merges the settings: flags over environment over file.
 func (f *deployFlags) settings(getenv func(string) string) error {
 	f.cfg.Distributions = f.distributions
+	set := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if set["case-insensitive"] {
+		f.cfg.CaseInsensitive = &f.caseInsensitive
+	}
 	path, optional := f.configPath, false
 	if path == "" {
 		path, optional = config.DefaultFile, true
@@ -126,23 +132,31 @@ func (f *deployFlags) settings(getenv func(string) string) error {
 		return err
 	}
 	f.cfg = file.Over(env).Over(f.cfg)
-	return f.headerSettings()
+	return f.headerSettings(set)
 }
 
-// headerSettings applies the file's security headers where no flag set
-// them, so that CI builds the same edge code as the person who wrote the
-// file.
-func (f *deployFlags) headerSettings() error {
+// headerSettings applies the file's security headers where no flag (set
+// holds the flags given) set them, so that CI builds the same edge code as
+// the person who wrote the file.
+func (f *deployFlags) headerSettings(set map[string]bool) error {
 	file := f.cfg
-	set := map[string]bool{}
-	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	h := &f.headers
 	if !set["hsts-max-age"] && file.HSTSMaxAge != 0 {
 		h.maxAge = file.HSTSMaxAge
 	}
-	h.includeSubDomains = h.includeSubDomains || file.HSTSIncludeSubDomains
-	h.preload = h.preload || file.HSTSPreload
-	h.noHSTS = h.noHSTS || file.NoHSTS
+	for _, sw := range []struct {
+		flag string
+		dst  *bool
+		v    *bool
+	}{
+		{"hsts-include-subdomains", &h.includeSubDomains, file.HSTSIncludeSubDomains},
+		{"hsts-preload", &h.preload, file.HSTSPreload},
+		{"no-hsts", &h.noHSTS, file.NoHSTS},
+	} {
+		if !set[sw.flag] && sw.v != nil {
+			*sw.dst = *sw.v
+		}
+	}
 	if !set["header"] {
 		for _, v := range file.Headers {
 			if err := h.extra.Set(v); err != nil {
@@ -154,7 +168,7 @@ func (f *deployFlags) headerSettings() error {
 }
 
 func (f *deployFlags) engineOptions() engine.Options {
-	return engine.Options{CaseInsensitive: f.cfg.CaseInsensitive}
+	return engine.Options{CaseInsensitive: config.On(f.cfg.CaseInsensitive)}
 }
 
 func (f *deployFlags) target() (deploy.Target, error) {

@@ -59,18 +59,16 @@ type Deploy struct {
 	KVSARN               string   `toml:"kvs_arn"`
 	MaxInvalidationPaths int      `toml:"max_invalidation_paths"`
 	MaxDeleteShare       float64  `toml:"max_delete_share"`
-	CaseInsensitive      bool     `toml:"case_insensitive"`
-	// caseInsensitiveSet says CaseInsensitive was given explicitly (by
-	// SIGNPOST_CASE_INSENSITIVE), so that false overrides too; a false
-	// flag cannot be told from no flag and only true overrides.
-	caseInsensitiveSet bool
+	// The switches are pointers: nil is "not given", so that a later
+	// layer's false overrides an earlier true.
+	CaseInsensitive *bool `toml:"case_insensitive"`
 
 	// The security headers the edge code adds (modes lambda-edge and
 	// cloudfront-function), as build's --hsts-* and --header flags.
 	HSTSMaxAge            int      `toml:"hsts_max_age"`
-	HSTSIncludeSubDomains bool     `toml:"hsts_include_subdomains"`
-	HSTSPreload           bool     `toml:"hsts_preload"`
-	NoHSTS                bool     `toml:"no_hsts"`
+	HSTSIncludeSubDomains *bool    `toml:"hsts_include_subdomains"`
+	HSTSPreload           *bool    `toml:"hsts_preload"`
+	NoHSTS                *bool    `toml:"no_hsts"`
 	Headers               []string `toml:"headers"`
 }
 
@@ -130,7 +128,7 @@ func FromEnv(getenv func(string) string) (Deploy, error) {
 		if err != nil {
 			return d, fmt.Errorf("SIGNPOST_CASE_INSENSITIVE=%q is not true or false", v)
 		}
-		d.CaseInsensitive, d.caseInsensitiveSet = b, true
+		d.CaseInsensitive = &b
 	}
 	if v := getenv("SIGNPOST_MAX_DELETE_SHARE"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
@@ -167,19 +165,25 @@ func (d Deploy) Over(o Deploy) Deploy {
 	if o.MaxDeleteShare != 0 {
 		d.MaxDeleteShare = o.MaxDeleteShare
 	}
-	if o.caseInsensitiveSet {
-		d.CaseInsensitive, d.caseInsensitiveSet = o.CaseInsensitive, true
-	} else {
-		d.CaseInsensitive = d.CaseInsensitive || o.CaseInsensitive
-	}
 	if o.HSTSMaxAge != 0 {
 		d.HSTSMaxAge = o.HSTSMaxAge
 	}
-	d.HSTSIncludeSubDomains = d.HSTSIncludeSubDomains || o.HSTSIncludeSubDomains
-	d.HSTSPreload = d.HSTSPreload || o.HSTSPreload
-	d.NoHSTS = d.NoHSTS || o.NoHSTS
+	for _, sw := range []struct {
+		dst **bool
+		v   *bool
+	}{
+		{&d.CaseInsensitive, o.CaseInsensitive}, {&d.HSTSIncludeSubDomains, o.HSTSIncludeSubDomains},
+		{&d.HSTSPreload, o.HSTSPreload}, {&d.NoHSTS, o.NoHSTS},
+	} {
+		if sw.v != nil {
+			*sw.dst = sw.v
+		}
+	}
 	if len(o.Headers) > 0 {
 		d.Headers = o.Headers
 	}
 	return d
 }
+
+// On reports whether a switch is given and true.
+func On(b *bool) bool { return b != nil && *b }

@@ -70,13 +70,17 @@ func TestCaseInsensitiveFalseInEnvWinsOverFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := file.Over(env).Over(Deploy{}); got.CaseInsensitive {
+	if got := file.Over(env).Over(Deploy{}); On(got.CaseInsensitive) {
 		t.Fatal("SIGNPOST_CASE_INSENSITIVE=false did not win over the file")
 	}
-	if got := file.Over(env).Over(Deploy{CaseInsensitive: true}); !got.CaseInsensitive {
+	yes, no := true, false
+	if got := file.Over(env).Over(Deploy{CaseInsensitive: &yes}); !On(got.CaseInsensitive) {
 		t.Fatal("--case-insensitive did not win over SIGNPOST_CASE_INSENSITIVE=false")
 	}
-	if got := file.Over(Deploy{}); !got.CaseInsensitive {
+	if got := file.Over(Deploy{}); !On(got.CaseInsensitive) {
 		t.Fatal("the file's case_insensitive = true was lost")
+	}
+	if got := file.Over(Deploy{CaseInsensitive: &no}); On(got.CaseInsensitive) {
+		t.Fatal("--case-insensitive=false did not win over the file")
 	}
 }
