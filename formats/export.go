@@ -3,7 +3,6 @@ package formats
 import (
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -245,12 +244,11 @@ func flatten(t *engine.Table, hosts map[string]bool, r *rules.Rule) {
 	// target's.
 	host, to, origin := src.Host, r.To, ""
 	if !isLocal(to) {
-		u, err := url.Parse(to)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !hosts[strings.ToLower(u.Hostname())] {
+		o, h, rest, ok := splitURL(to)
+		if !ok || !hosts[h] {
 			return
 		}
-		host, origin = u.Host, u.Scheme+"://"+u.Host
-		to = strings.TrimPrefix(to, origin)
+		host, origin, to = h, o, rest
 		if !strings.HasPrefix(to, "/") {
 			to = "/" + to
 		}

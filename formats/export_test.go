@@ -210,3 +210,23 @@ func TestExportedPatternsRefuseProtocolRelativeTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestExportFlattensChainsThroughAbsoluteTargets: a target that is a full
+// URL for a host with rules of its own leads on as the engine follows it,
+// whatever the case of its scheme and host.
+func TestExportFlattensChainsThroughAbsoluteTargets(t *testing.T) {
+	for _, to := range []string{"https://old.example.com/b", "HTTPS://Old.Example.com/b", "Https://old.example.com:443/b"} {
+		set := &rules.Set{File: "redirects.json", Rules: []rules.Rule{
+			{Source: "/a", To: to, Status: 301, Index: 0},
+			{Source: "https://old.example.com/b", To: "/c", Status: 302, Index: 1},
+			{Source: "https://old.example.com/*", To: "https://example.com/:splat", Status: 301, Index: 2},
+		}}
+		tab := compileTable(t, set)
+		want := tab.Resolve("example.com", "/a", "")
+		out, _ := ExportNginx(set, ExportOptions{Table: tab})
+		line := fmt.Sprintf("location = \"/a\" {\n\treturn %d \"%s$signpost_q\";", want.Status, want.Location)
+		if !strings.Contains(string(out), line) {
+			t.Errorf("to %s: the engine answers %d %s; the export lacks %q:\n%s", to, want.Status, want.Location, line, out)
+		}
+	}
+}
