@@ -230,3 +230,34 @@ func TestExportFlattensChainsThroughAbsoluteTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestExportHostKeysInAnyCase: a key whose scheme or host is not in lower
+// case is for that host, as the engine reads it, and is exported so.
+func TestExportHostKeysInAnyCase(t *testing.T) {
+	set := &rules.Set{File: "redirects.json", Rules: []rules.Rule{
+		{Source: "HTTPS://Old.Example.com/x", To: "/y", Status: 301, Index: 0},
+		{Source: "Http://Legacy.Example.com:8080/old/*", To: "/z/:splat", Status: 301, Index: 1},
+	}}
+	tab := compileTable(t, set)
+	for _, u := range []string{"old.example.com/x", "legacy.example.com/old/x"} {
+		host, path, _ := strings.Cut(u, "/")
+		if d := tab.Resolve(host, "/"+path, ""); !d.Match {
+			t.Fatalf("the engine does not redirect %s", u)
+		}
+	}
+	out, probs := ExportNginx(set, ExportOptions{Table: tab})
+	if HasErrors(probs) {
+		t.Fatalf("problems: %v", probs)
+	}
+	for _, want := range []string{
+		`if ($signpost_hostpath ~ "^old\\.example\\.com/x/?$") {`,
+		`if ($signpost_hostpath ~ "^legacy\\.example\\.com/old(?:/`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the export lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "location") {
+		t.Errorf("a host's rule is exported for every host:\n%s", out)
+	}
+}

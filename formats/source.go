@@ -56,14 +56,8 @@ func splitURL(s string) (origin, host, rest string, ok bool) {
 func parseSource(key string) source {
 	var s source
 	path := key
-	if strings.HasPrefix(key, "http://") || strings.HasPrefix(key, "https://") {
-		rest := key[strings.Index(key, "://")+3:]
-		host, p, _ := strings.Cut(rest, "/")
-		s.Host = strings.ToLower(host)
-		if h, _, ok := strings.Cut(s.Host, ":"); ok {
-			s.Host = h
-		}
-		path = "/" + p
+	if _, host, rest, ok := splitURL(key); ok {
+		s.Host, path = host, "/"+strings.TrimPrefix(rest, "/")
 	}
 	if strings.HasSuffix(path, "*") {
 		s.Splat = true
