@@ -261,3 +261,20 @@ func TestExportHostKeysInAnyCase(t *testing.T) {
 		t.Errorf("a host's rule is exported for every host:\n%s", out)
 	}
 }
+
+// TestExportS3ProtocolInLowerCase: S3 takes only "http" or "https" as a
+// redirect's Protocol, whatever the case the target's scheme is written in.
+func TestExportS3ProtocolInLowerCase(t *testing.T) {
+	set := &rules.Set{File: "redirects.json", Rules: []rules.Rule{
+		{Source: "/a/*", To: "HTTPS://Example.com:8443/new/:splat", Status: 301, Index: 0},
+	}}
+	out, probs := ExportS3RoutingRules(set, ExportOptions{})
+	if HasErrors(probs) {
+		t.Fatalf("problems: %v", probs)
+	}
+	for _, want := range []string{"<Protocol>https</Protocol>", "<HostName>Example.com:8443</HostName>", "<ReplaceKeyPrefixWith>new/</ReplaceKeyPrefixWith>"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the export lacks %s:\n%s", want, out)
+		}
+	}
+}
