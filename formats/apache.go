@@ -35,11 +35,12 @@ func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			continue
 		}
 		pattern := opts.pcreCaseFlag() + "^/?" + strings.TrimPrefix(src.regex(false, r.To), "^/")
+		cond := ""
+		if src.Host != "" {
+			cond = fmt.Sprintf("RewriteCond %%{HTTP_HOST} \"^%s(:[0-9]+)?$\" [NC]\n", regexp.QuoteMeta(src.Host))
+		}
 		if r.Status == rules.StatusGone {
-			if src.Host != "" {
-				fmt.Fprintf(&b, "RewriteCond %%{HTTP_HOST} \"^%s(:[0-9]+)?$\" [NC]\n", regexp.QuoteMeta(src.Host))
-			}
-			fmt.Fprintf(&b, "RewriteRule \"%s\" - [G,L]\n", pattern)
+			fmt.Fprintf(&b, "%sRewriteRule \"%s\" - [G,L]\n", cond, pattern)
 			continue
 		}
 		caps := src.captures()
@@ -56,10 +57,6 @@ func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 				}
 				return ""
 			}
-		}
-		cond := ""
-		if src.Host != "" {
-			cond = fmt.Sprintf("RewriteCond %%{HTTP_HOST} \"^%s(:[0-9]+)?$\" [NC]\n", regexp.QuoteMeta(src.Host))
 		}
 		// Captured values are written as the client sent them when the
 		// request line has the usual encoding, decoded otherwise.

@@ -3,7 +3,6 @@ package formats
 import (
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -142,12 +141,11 @@ func precedenceOrder(set *rules.Set, opts ExportOptions) ([]*rules.Rule, []Probl
 		out[i] = &r
 		srcs[&r] = parseSource(r.Source)
 	}
-	if opts.singleHost {
-		hosts = nil
-	}
-	for _, r := range perHost(opts.Table, set, hosts) {
-		out = append(out, r)
-		srcs[r] = parseSource(r.Source)
+	if !opts.singleHost {
+		for _, r := range perHost(opts.Table, set, hosts) {
+			out = append(out, r)
+			srcs[r] = parseSource(r.Source)
+		}
 	}
 	rank := func(s source) int {
 		n := 0
@@ -189,15 +187,16 @@ func perHost(t *engine.Table, set *rules.Set, hosts map[string]bool) []*rules.Ru
 	}
 	names := slices.Sorted(maps.Keys(hosts))
 	var out []*rules.Rule
-	for _, h := range names {
-		for i := range set.Rules {
-			r := &set.Rules[i]
-			src := parseSource(r.Source)
-			if src.Host != "" || !src.Exact || r.Status == rules.StatusGone {
-				continue
-			}
-			dh, d0 := t.Resolve(h, src.Path, ""), t.Resolve("", src.Path, "")
-			if !dh.Match || dh.Rule == nil || dh.Rule.Source != r.Source || (dh.Status == d0.Status && dh.Location == d0.Location) {
+	for i := range set.Rules {
+		r := &set.Rules[i]
+		src := parseSource(r.Source)
+		if src.Host != "" || !src.Exact || r.Status == rules.StatusGone {
+			continue
+		}
+		d0 := t.Resolve("", src.Path, "")
+		for _, h := range names {
+			dh := t.Resolve(h, src.Path, "")
+			if !dh.Match || dh.Rule.Source != r.Source || (dh.Status == d0.Status && dh.Location == d0.Location) {
 				continue
 			}
 			c := &rules.Rule{Source: "https://" + h + src.Path, To: dh.Location, Status: dh.Status, Index: r.Index, KeyPos: r.KeyPos}
@@ -245,12 +244,11 @@ func flatten(t *engine.Table, hosts map[string]bool, r *rules.Rule) {
 	// target's.
 	host, to, origin := src.Host, r.To, ""
 	if !isLocal(to) {
-		u, err := url.Parse(to)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !hosts[strings.ToLower(u.Hostname())] {
+		o, h, rest, ok := splitURL(to)
+		if !ok || !hosts[h] {
 			return
 		}
-		host, origin = u.Host, u.Scheme+"://"+u.Host
-		to = strings.TrimPrefix(to, origin)
+		host, origin, to = h, o, rest
 		if !strings.HasPrefix(to, "/") {
 			to = "/" + to
 		}

@@ -210,3 +210,71 @@ func TestExportedPatternsRefuseProtocolRelativeTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestExportFlattensChainsThroughAbsoluteTargets: a target that is a full
+// URL for a host with rules of its own leads on as the engine follows it,
+// whatever the case of its scheme and host.
+func TestExportFlattensChainsThroughAbsoluteTargets(t *testing.T) {
+	for _, to := range []string{"https://old.example.com/b", "HTTPS://Old.Example.com/b", "Https://old.example.com:443/b"} {
+		set := &rules.Set{File: "redirects.json", Rules: []rules.Rule{
+			{Source: "/a", To: to, Status: 301, Index: 0},
+			{Source: "https://old.example.com/b", To: "/c", Status: 302, Index: 1},
+			{Source: "https://old.example.com/*", To: "https://example.com/:splat", Status: 301, Index: 2},
+		}}
+		tab := compileTable(t, set)
+		want := tab.Resolve("example.com", "/a", "")
+		out, _ := ExportNginx(set, ExportOptions{Table: tab})
+		line := fmt.Sprintf("location = \"/a\" {\n\treturn %d \"%s$signpost_q\";", want.Status, want.Location)
+		if !strings.Contains(string(out), line) {
+			t.Errorf("to %s: the engine answers %d %s; the export lacks %q:\n%s", to, want.Status, want.Location, line, out)
+		}
+	}
+}
+
+// TestExportHostKeysInAnyCase: a key whose scheme or host is not in lower
+// case is for that host, as the engine reads it, and is exported so.
+func TestExportHostKeysInAnyCase(t *testing.T) {
+	set := &rules.Set{File: "redirects.json", Rules: []rules.Rule{
+		{Source: "HTTPS://Old.Example.com/x", To: "/y", Status: 301, Index: 0},
+		{Source: "Http://Legacy.Example.com:8080/old/*", To: "/z/:splat", Status: 301, Index: 1},
+	}}
+	tab := compileTable(t, set)
+	for _, u := range []string{"old.example.com/x", "legacy.example.com/old/x"} {
+		host, path, _ := strings.Cut(u, "/")
+		if d := tab.Resolve(host, "/"+path, ""); !d.Match {
+			t.Fatalf("the engine does not redirect %s", u)
+		}
+	}
+	out, probs := ExportNginx(set, ExportOptions{Table: tab})
+	if HasErrors(probs) {
+		t.Fatalf("problems: %v", probs)
+	}
+	for _, want := range []string{
+		`if ($signpost_hostpath ~ "^old\\.example\\.com/x/?$") {`,
+		`if ($signpost_hostpath ~ "^legacy\\.example\\.com/old(?:/`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the export lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "location") {
+		t.Errorf("a host's rule is exported for every host:\n%s", out)
+	}
+}
+
+// TestExportS3ProtocolInLowerCase: S3 takes only "http" or "https" as a
+// redirect's Protocol, whatever the case the target's scheme is written in.
+func TestExportS3ProtocolInLowerCase(t *testing.T) {
+	set := &rules.Set{File: "redirects.json", Rules: []rules.Rule{
+		{Source: "/a/*", To: "HTTPS://Example.com:8443/new/:splat", Status: 301, Index: 0},
+	}}
+	out, probs := ExportS3RoutingRules(set, ExportOptions{})
+	if HasErrors(probs) {
+		t.Fatalf("problems: %v", probs)
+	}
+	for _, want := range []string{"<Protocol>https</Protocol>", "<HostName>Example.com:8443</HostName>", "<ReplaceKeyPrefixWith>new/</ReplaceKeyPrefixWith>"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the export lacks %s:\n%s", want, out)
+		}
+	}
+}

@@ -79,9 +79,10 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		rr.Redirect.HttpRedirectCode = strconv.Itoa(r.Status)
 		to := r.To
 		if !isLocal(to) {
+			// S3 takes the Protocol in lower case only.
 			scheme, rest, _ := strings.Cut(to, "://")
 			host, path, _ := strings.Cut(rest, "/")
-			rr.Redirect.Protocol, rr.Redirect.HostName, to = scheme, host, "/"+path
+			rr.Redirect.Protocol, rr.Redirect.HostName, to = strings.ToLower(scheme), host, "/"+path
 		}
 		to = strings.TrimPrefix(to, "/")
 		switch {

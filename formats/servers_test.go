@@ -19,7 +19,8 @@ import (
 	"github.com/signposthq/signpost/rules"
 )
 
-// exampleCase is an entry of examples/site/cases.json.
+// exampleCase is an entry of testdata/example/cases.json, the copy of
+// examples/site/cases.json that goes with the copy of its rules.
 type exampleCase struct {
 	URL      string `json:"url"`
 	Status   int    `json:"status"`

@@ -27,18 +27,37 @@ type part struct {
 	Param string // the capture's name
 }
 
+// splitURL splits an absolute http or https URL, its scheme in any case,
+// the way the engine reads one: its origin as written ("HTTPS://Host:8080"),
+// its host name in lower case without a port, and the rest (path, query,
+// fragment). ok is false when s is not such a URL.
+func splitURL(s string) (origin, host, rest string, ok bool) {
+	n := 0
+	switch {
+	case len(s) >= 8 && strings.EqualFold(s[:8], "https://"):
+		n = 8
+	case len(s) >= 7 && strings.EqualFold(s[:7], "http://"):
+		n = 7
+	default:
+		return "", "", "", false
+	}
+	end := len(s)
+	if i := strings.IndexAny(s[n:], "/?#"); i >= 0 {
+		end = n + i
+	}
+	host = strings.ToLower(s[n:end])
+	if h, _, ok := strings.Cut(host, ":"); ok {
+		host = h
+	}
+	return s[:end], host, s[end:], true
+}
+
 // parseSource takes a rules file key apart.
 func parseSource(key string) source {
 	var s source
 	path := key
-	if strings.HasPrefix(key, "http://") || strings.HasPrefix(key, "https://") {
-		rest := key[strings.Index(key, "://")+3:]
-		host, p, _ := strings.Cut(rest, "/")
-		s.Host = strings.ToLower(host)
-		if h, _, ok := strings.Cut(s.Host, ":"); ok {
-			s.Host = h
-		}
-		path = "/" + p
+	if _, host, rest, ok := splitURL(key); ok {
+		s.Host, path = host, "/"+strings.TrimPrefix(rest, "/")
 	}
 	if strings.HasSuffix(path, "*") {
 		s.Splat = true

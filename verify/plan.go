@@ -75,8 +75,8 @@ func splitURL(s string) (string, string) {
 // source that is a full URL it also returns the host.
 func samplePath(source string) (host, path string) {
 	path = source
-	if strings.HasPrefix(source, "http://") || strings.HasPrefix(source, "https://") {
-		rest := source[strings.Index(source, "://")+3:]
+	// The scheme in any case, as the engine reads keys.
+	if scheme, rest, ok := strings.Cut(source, "://"); ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) {
 		var p string
 		host, p, _ = strings.Cut(rest, "/")
 		path = "/" + p

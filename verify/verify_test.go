@@ -251,6 +251,8 @@ func TestSamplePath(t *testing.T) {
 		"/team/:member":                   {"", "/team/example"},
 		"/a b/über":                       {"", "/a%20b/%C3%BCber"},
 		"https://old.example.com/pricing": {"old.example.com", "/pricing"},
+		"HTTPS://Old.Example.com/x":       {"Old.Example.com", "/x"},
+		"Http://legacy.example.com":       {"legacy.example.com", "/"},
 		"/%3Ahover":                       {"", "/%3Ahover"},
 	} {
 		h, p := samplePath(in)
