@@ -237,7 +237,7 @@ func (d *Deployer) testSample(ctx context.Context, name, etag string, s Sample) 
 		have = describeDecision(true, got.Response.StatusCode, got.Response.Headers["location"].Value)
 	}
 	if have != want {
-		return 0, fmt.Errorf("function %s answers %s%s with %s, the rules say %s", name, s.Host, s.Path+querySuffix(s.Query), have, want)
+		return 0, &ErrDisagrees{Function: name, Request: s.Host + s.Path + querySuffix(s.Query), Have: have, Want: want}
 	}
 	utilization, _ = strconv.Atoi(aws.ToString(tr.ComputeUtilization))
 	return utilization, nil

@@ -197,8 +197,9 @@ func TestCloudFrontFunctionDeploy(t *testing.T) {
 	// the store is put back.
 	p2, _ := d.Plan(ctx, functionArtifacts(t, rulesV2, `{"/jobs": {"to": "/wrong"}}`, kvsEntries(100, "newer-")))
 	_, err = d.Apply(ctx, p2)
-	if err == nil || !strings.Contains(err.Error(), "the rules say") {
-		t.Fatalf("want a test failure, got %v", err)
+	var disagrees *ErrDisagrees
+	if !errors.As(err, &disagrees) || disagrees.Request != "www.example.test/jobs" || !strings.Contains(err.Error(), "the rules say") {
+		t.Fatalf("want a test failure on /jobs, got %v", err)
 	}
 	if string(fn.Live) != rulesV1 || !maps.Equal(w.kvs.Items, want) {
 		t.Fatal("a failed test left LIVE or the store changed")

@@ -59,6 +59,14 @@ func (e *ErrLocked) Error() string {
 	return fmt.Sprintf("deploy %s (started %s on %s) is still in progress", e.Lock.ID, e.Lock.Started.UTC().Format(time.RFC3339), e.Lock.Host)
 }
 
+// ErrDisagrees is returned when the function under test answers a sample
+// request otherwise than the rules do: the function is not published.
+type ErrDisagrees struct{ Function, Request, Have, Want string }
+
+func (e *ErrDisagrees) Error() string {
+	return fmt.Sprintf("function %s answers %s with %s, the rules say %s", e.Function, e.Request, e.Have, e.Want)
+}
+
 // store keeps releases and their artifacts beside the rules object.
 type store struct {
 	s3          *s3.Client

@@ -281,6 +281,7 @@ func finish(ctx context.Context, env *Env, f *deployFlags, d *deploy.Deployer, p
 func failure(env *Env, err error) int {
 	fmt.Fprintf(env.Stderr, "signpost: error: %v\n", err)
 	var locked *deploy.ErrLocked
+	var disagrees *deploy.ErrDisagrees
 	switch {
 	case errors.Is(err, deploy.ErrConflict):
 		fmt.Fprintln(env.Stderr, "hint: another deploy changed what is deployed since this one read it; run the command again to plan against the new state")
@@ -292,7 +293,7 @@ func failure(env *Env, err error) int {
 		return exitProblems
 	case errors.Is(err, deploy.ErrNoPrevious):
 		return exitProblems
-	case strings.Contains(err.Error(), "the rules say"):
+	case errors.As(err, &disagrees):
 		return exitProblems
 	}
 	return exitFailure

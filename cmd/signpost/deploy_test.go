@@ -73,7 +73,7 @@ func TestDeployFailureExitCodes(t *testing.T) {
 		{&deploy.ErrLocked{Lock: deploy.Lock{ID: "x"}}, exitFailure, "--break-lock"},
 		{fmt.Errorf("%w: 9 of its 10 keys would go", deploy.ErrMassDelete), exitProblems, "--allow-mass-delete"},
 		{deploy.ErrNoPrevious, exitProblems, ""},
-		{errors.New("function f answers /a with 301 /b, the rules say 302 /c"), exitProblems, ""},
+		{&deploy.ErrDisagrees{Function: "f", Request: "/a", Have: "301 /b", Want: "302 /c"}, exitProblems, ""},
 		{errors.New("operation error S3: PutObject, https response error StatusCode: 403"), exitFailure, ""},
 	} {
 		var stderr bytes.Buffer
