@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +51,30 @@ func TestS3Site(t *testing.T) {
 		if r.status != tc.status || tc.body != "" && r.body != tc.body || r.header.Get("Location") != tc.location || r.header.Get("Content-Type") != tc.ctype {
 			t.Errorf("GET %s = %d %q Location %q type %q", tc.path, r.status, r.body, r.header.Get("Location"), r.header.Get("Content-Type"))
 		}
+	}
+
+	// A page's precompressed copy is served when there is one, and looked
+	// for with one call when there is none: a missing copy is not asked
+	// about as a directory.
+	s.Put("example-site", "public/app.css", "body{}", "text/css")
+	s.Put("example-site", "public/app.css.gz", "gzipped", "text/css")
+	if r := get(t, ts.URL+"/app.css", "Accept-Encoding: gzip"); r.status != 200 || r.header.Get("Content-Encoding") != "gzip" || r.body != "gzipped" {
+		t.Errorf("GET /app.css, gzip accepted: %d %q encoding %q", r.status, r.body, r.header.Get("Content-Encoding"))
+	}
+	before := len(s.Requests())
+	if r := get(t, ts.URL+"/", "Accept-Encoding: br, gzip"); r.status != 200 || r.body != "<h1>home</h1>" {
+		t.Errorf("GET /, br and gzip accepted: %d %q", r.status, r.body)
+	}
+	var lists []string
+	for _, req := range s.Requests()[before:] {
+		if strings.Contains(req, "index.html.") {
+			if !strings.HasPrefix(req, "HEAD ") {
+				lists = append(lists, req)
+			}
+		}
+	}
+	if len(lists) > 0 {
+		t.Errorf("looking for index.html.br and .gz took more than a HeadObject each: %q", lists)
 	}
 
 	// The object's ETag is the file's; conditional and range requests work.

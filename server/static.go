@@ -23,6 +23,13 @@ type openContext interface {
 	OpenContext(ctx context.Context, name string) (fs.File, error)
 }
 
+// openObject is implemented by file systems that can open a file without
+// asking whether a missing name is a directory, a call of its own
+// (site.S3FS).
+type openObject interface {
+	OpenObject(ctx context.Context, name string) (fs.File, error)
+}
+
 func (h *Handler) open(ctx context.Context, name string) (fs.File, fs.FileInfo, error) {
 	if h.cfg.Site == nil {
 		return nil, nil, fs.ErrNotExist
@@ -34,6 +41,21 @@ func (h *Handler) open(ctx context.Context, name string) (fs.File, fs.FileInfo, 
 	} else {
 		f, err = h.cfg.Site.Open(name)
 	}
+	return stat(f, err)
+}
+
+// openFile opens name as h.open does, for a file that is often not there:
+// a name that is no file is missing, whatever else it may be.
+func (h *Handler) openFile(ctx context.Context, name string) (fs.File, fs.FileInfo, error) {
+	if oo, ok := h.cfg.Site.(openObject); ok {
+		return stat(oo.OpenObject(ctx, name))
+	}
+	return h.open(ctx, name)
+}
+
+// stat returns the opened file f with its FileInfo, closing it if Stat
+// fails.
+func stat(f fs.File, err error) (fs.File, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
@@ -160,7 +182,7 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 			if !enc.ok {
 				continue
 			}
-			cf, cfi, err := h.open(r.Context(), name+enc.ext)
+			cf, cfi, err := h.openFile(r.Context(), name+enc.ext)
 			if err != nil {
 				continue
 			}

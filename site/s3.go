@@ -111,6 +111,37 @@ func (f *S3FS) OpenContext(ctx context.Context, name string) (fs.File, error) {
 	if name == "." {
 		return &s3Dir{info: dirInfo(".")}, nil
 	}
+	file, notFound, err := f.head(ctx, name)
+	if !notFound {
+		return file, err
+	}
+	// Not an object: a directory when some object lives under it.
+	dirPrefix := f.Prefix + name + "/"
+	list, err := f.Client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: &f.Bucket, Prefix: &dirPrefix, MaxKeys: aws.Int32(1)})
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: f.String() + name, Err: classify(err)}
+	}
+	if len(list.Contents) == 0 {
+		return nil, &fs.PathError{Op: "open", Path: f.String() + name, Err: fs.ErrNotExist}
+	}
+	return &s3Dir{info: dirInfo(path.Base(name))}, nil
+}
+
+// OpenObject opens the named object, a file: unlike OpenContext it does
+// not go on to ask S3 whether a name that is no object is a directory. A
+// server looking for a file that is often not there (the precompressed
+// copy of a page) makes one call instead of two.
+func (f *S3FS) OpenObject(ctx context.Context, name string) (fs.File, error) {
+	if !fs.ValidPath(name) || name == "." {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	file, _, err := f.head(ctx, name)
+	return file, err
+}
+
+// head opens the object name with a HeadObject; notFound says S3 has no
+// such object (err is then fs.ErrNotExist).
+func (f *S3FS) head(ctx context.Context, name string) (_ fs.File, notFound bool, _ error) {
 	key := f.Prefix + name
 	head, err := f.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &f.Bucket, Key: &key})
 	if err == nil {
@@ -121,21 +152,12 @@ func (f *S3FS) OpenContext(ctx context.Context, name string) (fs.File, error) {
 			etag:        aws.ToString(head.ETag),
 			contentType: aws.ToString(head.ContentType),
 		}
-		return &s3File{fsys: f, ctx: ctx, key: key, info: info}, nil
+		return &s3File{fsys: f, ctx: ctx, key: key, info: info}, false, nil
 	}
-	if !isNotFound(err) {
-		return nil, &fs.PathError{Op: "open", Path: f.String() + name, Err: classify(err)}
+	if isNotFound(err) {
+		return nil, true, &fs.PathError{Op: "open", Path: f.String() + name, Err: fs.ErrNotExist}
 	}
-	// Not an object: a directory when some object lives under it.
-	dirPrefix := key + "/"
-	list, err := f.Client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: &f.Bucket, Prefix: &dirPrefix, MaxKeys: aws.Int32(1)})
-	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: f.String() + name, Err: classify(err)}
-	}
-	if len(list.Contents) == 0 {
-		return nil, &fs.PathError{Op: "open", Path: f.String() + name, Err: fs.ErrNotExist}
-	}
-	return &s3Dir{info: dirInfo(path.Base(name))}, nil
+	return nil, false, &fs.PathError{Op: "open", Path: f.String() + name, Err: classify(err)}
 }
 
 // isNotFound reports whether err is S3's answer for a missing object.

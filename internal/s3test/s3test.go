@@ -5,8 +5,11 @@ package s3test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,6 +27,17 @@ type Server struct {
 	Client *s3.Client
 	t      testing.TB
 	http   *httptest.Server
+
+	mu       sync.Mutex
+	requests []string
+}
+
+// Requests returns the requests the server has had, each as its method
+// and request URI ("HEAD /bucket/key").
+func (s *Server) Requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
 }
 
 // Close stops the server: later requests fail to connect.
@@ -35,7 +49,14 @@ func (s *Server) Close() { s.http.Close() }
 // built from that environment by newClient.
 func Start(t testing.TB, newClient func(context.Context) (*Client, error), buckets ...string) *Server {
 	t.Helper()
-	ts := httptest.NewServer(gofakes3.New(s3mem.New(), gofakes3.WithAutoBucket(false)).Server())
+	s := &Server{t: t}
+	fake := gofakes3.New(s3mem.New(), gofakes3.WithAutoBucket(false)).Server()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
+		s.mu.Unlock()
+		fake.ServeHTTP(w, r)
+	}))
 	t.Cleanup(ts.Close)
 	for k, v := range map[string]string{
 		"AWS_ENDPOINT_URL_S3":         ts.URL,
@@ -54,7 +75,7 @@ func Start(t testing.TB, newClient func(context.Context) (*Client, error), bucke
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{URL: ts.URL, Client: c, t: t, http: ts}
+	s.URL, s.Client, s.http = ts.URL, c, ts
 	for _, b := range buckets {
 		if _, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {
 			t.Fatalf("create bucket %s: %v", b, err)
