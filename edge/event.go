@@ -15,9 +15,12 @@ const (
 	ViewerResponse Trigger = "viewer-response"
 )
 
-// ParseTrigger accepts the triggers a redirect function can run on.
+// ParseTrigger accepts the triggers a redirect function can run on; ""
+// names the default, origin-response.
 func ParseTrigger(s string) (Trigger, bool) {
 	switch t := Trigger(s); t {
+	case "":
+		return OriginResponse, true
 	case OriginResponse, ViewerRequest:
 		return t, true
 	}

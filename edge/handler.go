@@ -22,17 +22,15 @@ type Handler struct {
 }
 
 // NewHandler returns a handler, checking the header policy and trigger.
-func NewHandler(t *engine.Table, trigger Trigger, headers HeaderPolicy) (*Handler, error) {
-	if trigger == "" {
-		trigger = OriginResponse
-	}
-	if _, ok := ParseTrigger(string(trigger)); !ok {
+func NewHandler(table *engine.Table, trigger Trigger, headers HeaderPolicy) (*Handler, error) {
+	t, ok := ParseTrigger(string(trigger))
+	if !ok {
 		return nil, fmt.Errorf("unknown trigger %q (want origin-response or viewer-request)", trigger)
 	}
 	if err := headers.Validate(); err != nil {
 		return nil, err
 	}
-	return &Handler{Table: t, Trigger: trigger, Headers: headers}, nil
+	return &Handler{Table: table, Trigger: t, Headers: headers}, nil
 }
 
 func (h *Handler) trigger() Trigger {

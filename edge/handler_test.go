@@ -202,3 +202,18 @@ func FuzzHandlerLocation(f *testing.F) {
 		}
 	})
 }
+
+// TestParseTrigger checks the triggers signpost generates code for, and
+// that none given means origin-response.
+func TestParseTrigger(t *testing.T) {
+	for s, want := range map[string]edge.Trigger{"": edge.OriginResponse, "origin-response": edge.OriginResponse, "viewer-request": edge.ViewerRequest} {
+		if got, ok := edge.ParseTrigger(s); !ok || got != want {
+			t.Errorf("ParseTrigger(%q) = %q, %v; want %q", s, got, ok, want)
+		}
+	}
+	for _, s := range []string{"viewer-response", "origin-request", "Origin-Response", " "} {
+		if got, ok := edge.ParseTrigger(s); ok {
+			t.Errorf("ParseTrigger(%q) = %q, accepted", s, got)
+		}
+	}
+}

@@ -34,9 +34,6 @@ func deployArtifacts(t deploy.Target, c *signpost.Compiled, f *deployFlags) (*de
 			return art, err
 		}
 		trig, ok := edge.ParseTrigger(t.Trigger)
-		if t.Trigger == "" {
-			trig, ok = edge.OriginResponse, true
-		}
 		if !ok {
 			return nil, fmt.Errorf("signpost builds origin-response and viewer-request functions, not %s; pass a zip built for it with --zip", t.Trigger)
 		}

@@ -84,12 +84,9 @@ func runSimulate(ctx context.Context, env *Env, args []string) int {
 		req.OriginStatus = *originStatus
 		switch *target {
 		case "lambda-edge":
-			t := edge.OriginResponse
-			if *trigger != "" {
-				var ok bool
-				if t, ok = edge.ParseTrigger(*trigger); !ok {
-					return fail(exitUsage, fmt.Sprintf("--trigger %q is not origin-response or viewer-request", *trigger), "")
-				}
+			t, ok := edge.ParseTrigger(*trigger)
+			if !ok {
+				return fail(exitUsage, fmt.Sprintf("--trigger %q is not origin-response or viewer-request", *trigger), "")
 			}
 			lambdaEv = req.LambdaEvent(t)
 		case "cloudfront-function":
@@ -116,11 +113,10 @@ func runSimulate(ctx context.Context, env *Env, args []string) int {
 					return fail(exitUsage, fmt.Sprintf("--trigger %q is not origin-response or viewer-request", *trigger), "")
 				}
 				t = tt
-			} else if t == "" {
-				t = edge.OriginResponse
 			}
-			if _, ok := edge.ParseTrigger(string(t)); !ok {
-				return fail(exitUsage, fmt.Sprintf("%s: eventType %q: signpost runs on origin-response or viewer-request", pos[0], t), "")
+			t, ok := edge.ParseTrigger(string(t))
+			if !ok {
+				return fail(exitUsage, fmt.Sprintf("%s: eventType %q: signpost runs on origin-response or viewer-request", pos[0], lambdaEv.Records[0].CF.Config.EventType), "")
 			}
 			lambdaEv.Records[0].CF.Config.EventType = t
 			if t == edge.OriginResponse && lambdaEv.Records[0].CF.Response == nil {
