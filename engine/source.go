@@ -112,6 +112,22 @@ func splitURL(s string) (scheme, host, rest string, ok bool) {
 	return strings.ToLower(scheme), after[:end], after[end:], true
 }
 
+// SplitSource reads a rules file key exactly as Compile does: host is the
+// host the engine keys the rule under (lower case, without a port or a
+// final dot, an IPv6 literal kept in its brackets; "" for a key without a
+// host) and path is the rest of the key as written, "/" when the URL has
+// none. The key is not checked: Compile reports what is wrong with it.
+func SplitSource(key string) (host, path string) {
+	_, h, rest, ok := splitURL(key)
+	if !ok {
+		return "", key
+	}
+	if rest == "" {
+		rest = "/"
+	}
+	return string(appendHost(nil, h)), rest
+}
+
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
