@@ -244,11 +244,13 @@ func flatten(t *engine.Table, hosts map[string]bool, r *rules.Rule) {
 	// target's.
 	host, to, origin := src.Host, r.To, ""
 	if !isLocal(to) {
-		o, h, rest, ok := splitURL(to)
-		if !ok || !hosts[h] {
+		h, rest := engine.SplitSource(to)
+		if !hosts[h] {
 			return
 		}
-		host, origin, to = h, o, rest
+		// rest is the target after its origin as written, or "/" when
+		// it has none, which the target does not end in.
+		host, origin, to = h, strings.TrimSuffix(to, rest), rest
 		if !strings.HasPrefix(to, "/") {
 			to = "/" + to
 		}

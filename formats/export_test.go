@@ -278,3 +278,36 @@ func TestExportS3ProtocolInLowerCase(t *testing.T) {
 		}
 	}
 }
+
+// TestExportReadsHostsAsTheEngine: an IPv6 literal with a port and a host
+// with a final dot name the host the engine keys them under, in a source
+// and in a target that leads into another rule.
+func TestExportReadsHostsAsTheEngine(t *testing.T) {
+	for _, c := range []struct{ key, to, hostRe string }{
+		{"https://[::1]/b", "https://[::1]:8080/b", `^\\[::1\\]/b/?$`},
+		{"https://old.example.com./b", "https://old.example.com/b", `^old\\.example\\.com/b/?$`},
+		{"https://old.example.com/b", "https://Old.Example.com./b", `^old\\.example\\.com/b/?$`},
+	} {
+		set := &rules.Set{File: "redirects.json", Rules: []rules.Rule{
+			{Source: "/a", To: c.to, Status: 301, Index: 0},
+			{Source: c.key, To: "/c", Status: 302, Index: 1},
+		}}
+		tab := compileTable(t, set)
+		want := tab.Resolve("example.com", "/a", "")
+		if want.Hops != 2 {
+			t.Fatalf("%s: the engine does not follow %s into %s: %+v", c.key, c.to, c.key, want)
+		}
+		out, probs := ExportNginx(set, ExportOptions{Table: tab})
+		if HasErrors(probs) {
+			t.Fatalf("problems: %v", probs)
+		}
+		for _, line := range []string{
+			fmt.Sprintf("location = \"/a\" {\n\treturn %d \"%s$signpost_q\";", want.Status, want.Location),
+			fmt.Sprintf("if ($signpost_hostpath ~ \"%s\") {", c.hostRe),
+		} {
+			if !strings.Contains(string(out), line) {
+				t.Errorf("%s to %s: the engine answers %d %s; the export lacks %q:\n%s", c.key, c.to, want.Status, want.Location, line, out)
+			}
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 
 // source is a rule's key taken apart the way the engine reads it.
 type source struct {
-	Host  string // lower case, without port; "" for a host-less key
+	Host  string // as the engine keys it (engine.SplitSource); "" for a host-less key
 	Path  string // the path as written, without a final "*"
 	Exact bool   // no placeholder and no "*"
 	Splat bool   // the key ends in "*"
@@ -27,37 +27,13 @@ type part struct {
 	Param string // the capture's name
 }
 
-// splitURL splits an absolute http or https URL, its scheme in any case,
-// the way the engine reads one: its origin as written ("HTTPS://Host:8080"),
-// its host name in lower case without a port, and the rest (path, query,
-// fragment). ok is false when s is not such a URL.
-func splitURL(s string) (origin, host, rest string, ok bool) {
-	n := 0
-	switch {
-	case len(s) >= 8 && strings.EqualFold(s[:8], "https://"):
-		n = 8
-	case len(s) >= 7 && strings.EqualFold(s[:7], "http://"):
-		n = 7
-	default:
-		return "", "", "", false
-	}
-	end := len(s)
-	if i := strings.IndexAny(s[n:], "/?#"); i >= 0 {
-		end = n + i
-	}
-	host = strings.ToLower(s[n:end])
-	if h, _, ok := strings.Cut(host, ":"); ok {
-		host = h
-	}
-	return s[:end], host, s[end:], true
-}
-
 // parseSource takes a rules file key apart.
 func parseSource(key string) source {
 	var s source
-	path := key
-	if _, host, rest, ok := splitURL(key); ok {
-		s.Host, path = host, "/"+strings.TrimPrefix(rest, "/")
+	var path string
+	s.Host, path = engine.SplitSource(key)
+	if s.Host != "" && !strings.HasPrefix(path, "/") {
+		path = "/" + path
 	}
 	if strings.HasSuffix(path, "*") {
 		s.Splat = true
