@@ -72,15 +72,10 @@ func splitURL(s string) (string, string) {
 
 // samplePath derives a request path from a rule's source: "*" filled with
 // "a/b", each :name with "example", unsafe bytes percent-encoded. For a
-// source that is a full URL it also returns the host.
+// source that is a full URL it also returns the host, as the engine keys
+// it.
 func samplePath(source string) (host, path string) {
-	path = source
-	// The scheme in any case, as the engine reads keys.
-	if scheme, rest, ok := strings.Cut(source, "://"); ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")) {
-		var p string
-		host, p, _ = strings.Cut(rest, "/")
-		path = "/" + p
-	}
+	host, path = engine.SplitSource(source)
 	splat := strings.HasSuffix(path, "*")
 	path = strings.TrimSuffix(path, "*")
 	segs := strings.Split(path, "/")

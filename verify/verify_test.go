@@ -251,7 +251,9 @@ func TestSamplePath(t *testing.T) {
 		"/team/:member":                   {"", "/team/example"},
 		"/a b/über":                       {"", "/a%20b/%C3%BCber"},
 		"https://old.example.com/pricing": {"old.example.com", "/pricing"},
-		"HTTPS://Old.Example.com/x":       {"Old.Example.com", "/x"},
+		"HTTPS://Old.Example.com/x":       {"old.example.com", "/x"},
+		"https://[::1]:8080/x/:id":        {"[::1]", "/x/example"},
+		"https://old.example.com./x":      {"old.example.com", "/x"},
 		"Http://legacy.example.com":       {"legacy.example.com", "/"},
 		"/%3Ahover":                       {"", "/%3Ahover"},
 	} {
