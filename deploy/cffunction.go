@@ -141,12 +141,9 @@ func Samples(t *engine.Table, n int, first []string) []Sample {
 		if len(out) >= n-1 {
 			break
 		}
-		h, path := host, src
-		if u, err := url.Parse(src); err == nil && u.Host != "" {
-			h, path = u.Host, u.EscapedPath()
-			if path == "" {
-				path = "/"
-			}
+		h, path := engine.SplitSource(src)
+		if h == "" {
+			h = host
 		}
 		path = samplePath(path)
 		if path == "" || seen[h+path] {

@@ -158,7 +158,7 @@ func invalidationPaths(source string, queryVariants bool) []string {
 // sourcePath strips the scheme and host of a host-qualified source:
 // invalidations are per distribution, by path.
 func sourcePath(source string) string {
-	_, path := splitSource(source)
+	_, path := engine.SplitSource(source)
 	if !strings.HasPrefix(path, "/") {
 		// Not a key the parser accepts; never send CloudFront a relative
 		// path.

@@ -40,3 +40,23 @@ func TestSamples(t *testing.T) {
 		t.Errorf("a limit of 3 gave %d samples", n)
 	}
 }
+
+// TestSamplesHostAsTheEngineKeysIt: a sample for a host-qualified source is
+// sent with the host the engine keys the rule under: an IPv6 literal
+// without its port, a name in lower case without a final dot.
+func TestSamplesHostAsTheEngineKeysIt(t *testing.T) {
+	a := artifacts(t, `{
+  "https://[::1]:8080/x": { "to": "/a" },
+  "HTTPS://Old.Example.com./y/:id": { "to": "/b/:id" },
+}`)
+	got := Samples(a.Table, 0, nil)
+	wants := [][2]string{{"[::1]", "/x"}, {"old.example.com", "/y/sample"}}
+	if len(got) != len(wants)+1 {
+		t.Fatalf("%d samples: %+v", len(got), got)
+	}
+	for i, w := range wants {
+		if g := got[i]; g.Host != w[0] || g.Path != w[1] || !g.Want.Match {
+			t.Errorf("sample %d: got %s %s (match %v), want %s %s", i, g.Host, g.Path, g.Want.Match, w[0], w[1])
+		}
+	}
+}

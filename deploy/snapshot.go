@@ -206,33 +206,19 @@ func Followed(old, new Snapshot, changes []Change, next *engine.Table) []Change 
 }
 
 // splitLocation returns the host (empty for a path) and the path of a
-// Location.
+// Location, read as the engine reads a key.
 func splitLocation(loc string) (host, path string) {
 	if i := strings.IndexAny(loc, "?#"); i >= 0 {
 		loc = loc[:i]
 	}
-	return splitSource(loc)
+	return engine.SplitSource(loc)
 }
 
-// splitSource splits a host-qualified source ("https://h.example/x") into
-// its host and path ("/" when it has none); any other source is a path.
-func splitSource(src string) (host, path string) {
-	for _, scheme := range []string{"https://", "http://"} {
-		if len(src) >= len(scheme) && strings.EqualFold(src[:len(scheme)], scheme) {
-			rest := src[len(scheme):]
-			if i := strings.IndexByte(rest, '/'); i >= 0 {
-				return rest[:i], rest[i:]
-			}
-			return rest, "/"
-		}
-	}
-	return "", src
-}
-
-// exactSource splits a source into the host and path a request for it
-// carries, and reports whether it is exact (no "*", no placeholder).
+// exactSource splits a source into the host the engine keys it under and
+// the path a request for it carries, and reports whether it is exact (no
+// "*", no placeholder).
 func exactSource(src string) (host, path string, exact bool) {
-	host, path = splitSource(src)
+	host, path = engine.SplitSource(src)
 	if strings.HasSuffix(path, "*") {
 		return host, path, false
 	}
