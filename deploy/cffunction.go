@@ -13,6 +13,7 @@ import (
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 
 	"github.com/signposthq/signpost/engine"
+	"github.com/signposthq/signpost/internal/samplepath"
 )
 
 // publishFunction syncs the KeyValueStore, updates the function's
@@ -165,13 +166,7 @@ func Samples(t *engine.Table, n int, first []string) []Sample {
 // URI; "" when it cannot be sent as one.
 func samplePath(src string) string {
 	src = strings.TrimSuffix(src, "*")
-	segs := strings.Split(src, "/")
-	for i, s := range segs {
-		if engine.IsPlaceholder(s) {
-			segs[i] = "sample"
-		}
-	}
-	p := strings.Join(segs, "/")
+	p := samplepath.Fill(src, "sample")
 	if strings.HasSuffix(src, "/") || p == "" {
 		p += "sample"
 	}
@@ -179,16 +174,7 @@ func samplePath(src string) string {
 		return ""
 	}
 	// Keep escapes as written; escape what a browser would.
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if c == '%' || c == '/' || (c > ' ' && c < 0x7f && c != '#' && c != '?' && c != '"' && c != '<' && c != '>' && c != '\\' && c != '^' && c != '`' && c != '{' && c != '|' && c != '}') {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
+	return samplepath.Escape(p)
 }
 
 // testSample runs the function's DEVELOPMENT stage on one viewer-request

@@ -1,11 +1,11 @@
 package verify
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 
 	"github.com/signposthq/signpost/engine"
+	"github.com/signposthq/signpost/internal/samplepath"
 )
 
 // sampleQuery is the query string sent with each source once, to check
@@ -77,31 +77,9 @@ func splitURL(s string) (string, string) {
 func samplePath(source string) (host, path string) {
 	host, path = engine.SplitSource(source)
 	splat := strings.HasSuffix(path, "*")
-	path = strings.TrimSuffix(path, "*")
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
-		if engine.IsPlaceholder(s) {
-			segs[i] = "example"
-		}
-	}
-	path = strings.Join(segs, "/")
+	path = samplepath.Fill(strings.TrimSuffix(path, "*"), "example")
 	if splat {
 		path += "a/b"
 	}
-	return host, escapePath(path)
-}
-
-// escapePath percent-encodes the bytes a request path cannot carry as they
-// are, leaving existing escapes alone.
-func escapePath(p string) string {
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if c <= 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}' {
-			fmt.Fprintf(&b, "%%%02X", c)
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
+	return host, samplepath.Escape(path)
 }
