@@ -214,7 +214,7 @@ func warnHostRules(env *Env, set *rules.Set, t edge.Trigger) {
 		return
 	}
 	for _, r := range set.Rules {
-		if strings.HasPrefix(r.Source, "http://") || strings.HasPrefix(r.Source, "https://") {
+		if host, _ := engine.SplitSource(r.Source); host != "" {
 			fmt.Fprintf(env.Stderr, "signpost: warning: %s:%d:%d: rule %q names a host, but at the origin-response trigger the Host header is the origin's\n",
 				set.File, r.KeyPos.Line, r.KeyPos.Col, r.Source)
 			fmt.Fprintln(env.Stderr, "hint: use --trigger viewer-request or --target cloudfront-function for host-qualified rules")
