@@ -124,21 +124,21 @@ func (d *Deployer) step(name string, fn func() (string, error)) error {
 
 // Plan is what a deploy or rollback will do.
 type Plan struct {
-	Mode     Mode `json:"mode"`
-	Rollback bool `json:"rollback,omitempty"`
+	Mode     Mode
+	Rollback bool
 	// Current is the release live now (nil before the first deploy); Next
 	// the one that will be.
-	Current *Release  `json:"current,omitempty"`
-	Next    *Release  `json:"next"`
-	Changes []Change  `json:"changes"`
-	Stats   DiffStats `json:"stats"`
+	Current *Release
+	Next    *Release
+	Changes []Change
+	Stats   DiffStats
 	// UpToDate is true when the rules and the artifact are those live.
-	UpToDate     bool             `json:"upToDate"`
-	Invalidation InvalidationPlan `json:"invalidation"`
+	UpToDate     bool
+	Invalidation InvalidationPlan
 	// Calls are the AWS calls the apply will make, for people.
-	Calls []string `json:"calls"`
+	Calls []string
 	// Locked is the marker of a deploy in progress (or one that died).
-	Locked *Lock `json:"locked,omitempty"`
+	Locked *Lock
 
 	record *Release // current.json as read, possibly only a lock
 	// abandoned is the release a deploy that died while holding the lock
@@ -304,10 +304,10 @@ func (d *Deployer) Apply(ctx context.Context, p *Plan) (*Result, error) {
 
 // Result is what an applied plan did.
 type Result struct {
-	Plan          *Plan          `json:"plan"`
-	Release       *Release       `json:"release"`
-	Invalidations []Invalidation `json:"invalidations,omitempty"`
-	Duration      time.Duration  `json:"durationNs"`
+	Plan          *Plan
+	Release       *Release
+	Invalidations []Invalidation
+	Duration      time.Duration
 }
 
 func (d *Deployer) lock(ctx context.Context, st *store, p *Plan) (string, error) {

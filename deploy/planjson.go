@@ -1,6 +1,9 @@
 package deploy
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // ReleaseSummary describes a release without its rules, for output.
 type ReleaseSummary struct {
@@ -19,13 +22,14 @@ func (r *Release) Summary() *ReleaseSummary {
 	if r == nil {
 		return nil
 	}
-	return &ReleaseSummary{ID: r.ID, Mode: r.Mode, CreatedAt: r.CreatedAt.Format("2006-01-02T15:04:05Z07:00"), Rules: len(r.Rules),
+	return &ReleaseSummary{ID: r.ID, Mode: r.Mode, CreatedAt: r.CreatedAt.Format(time.RFC3339), Rules: len(r.Rules),
 		Digest: r.Digest, ArtifactSHA256: r.ArtifactSHA256, LambdaVersionARN: r.LambdaVersionARN, RolledBackFrom: r.RolledBackFrom}
 }
 
 // MarshalJSON writes the plan for machines: the releases summarized (a
-// million rules are not repeated), the changes in full.
-func (p *Plan) MarshalJSON() ([]byte, error) {
+// million rules are not repeated), the changes in full. It is the only
+// JSON form of a Plan, by value or by pointer.
+func (p Plan) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Mode         Mode             `json:"mode"`
 		Rollback     bool             `json:"rollback"`
@@ -41,7 +45,7 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 }
 
 // MarshalJSON writes the result for machines.
-func (r *Result) MarshalJSON() ([]byte, error) {
+func (r Result) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Plan          *Plan           `json:"plan"`
 		Release       *ReleaseSummary `json:"release"`
