@@ -225,6 +225,19 @@ func (c *conn) setReadDeadline(at time.Time) bool {
 	return true
 }
 
+// setWriteDeadline sets the write deadline for a response, within
+// deadlineSlack.
+func (c *conn) setWriteDeadline() {
+	if c.s.writeTimeout <= 0 {
+		return
+	}
+	d := c.now.Add(c.s.writeTimeout)
+	if d.Sub(c.writeDeadline) > slack(c.s.writeTimeout) {
+		c.writeDeadline = d
+		c.nc.SetWriteDeadline(d)
+	}
+}
+
 func slack(timeout time.Duration) time.Duration {
 	return min(deadlineSlack, timeout/10)
 }
@@ -324,7 +337,7 @@ func (c *conn) serveFast(uri string) (answered, keepAlive bool) {
 	}
 	a := &c.fastAnswer
 	a.Status, a.Fields, a.Body = 0, a.Fields[:0], a.Body[:0]
-	c.s.setDeadlines(c)
+	c.setWriteDeadline()
 	a.Pass = nil
 	if !c.s.responder.ServeFast(r, a) {
 		c.pass, a.Pass = a.Pass, nil
@@ -406,7 +419,7 @@ func (c *conn) answer(req *http.Request) (keepAlive bool) {
 			}
 		}
 	}()
-	c.s.setDeadlines(c)
+	c.setWriteDeadline()
 	c.s.srv.Handler.ServeHTTP(w, req)
 	return w.finish()
 }

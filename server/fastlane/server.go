@@ -239,19 +239,6 @@ func (s *Server) handOff(nc net.Conn) {
 	}
 }
 
-// setDeadlines sets the write deadline for a response, within
-// deadlineSlack.
-func (s *Server) setDeadlines(c *conn) {
-	if s.writeTimeout <= 0 {
-		return
-	}
-	d := c.now.Add(s.writeTimeout)
-	if d.Sub(c.writeDeadline) > slack(s.writeTimeout) {
-		c.writeDeadline = d
-		c.nc.SetWriteDeadline(d)
-	}
-}
-
 // date returns the Date field's value for now, formatted once a second.
 func (s *Server) date(now time.Time) []byte {
 	if sec := now.Unix(); s.dateSec.Load() != sec {
