@@ -36,68 +36,68 @@ var ErrNoNode = errors.New("node (Node.js) is not installed or not on PATH")
 
 // StartLambda starts Node.js on a Lambda@Edge deployment package.
 func StartLambda(ctx context.Context, zipData []byte) (*Node, error) {
-	dir, err := os.MkdirTemp("", "signpost-lambda-")
-	if err != nil {
-		return nil, err
-	}
-	if err := unzipTo(zipData, dir); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	return startNode(ctx, dir, "lambda", filepath.Join(dir, "index.mjs"))
+	return startNode(ctx, "lambda", func(dir string) ([]string, error) {
+		return []string{filepath.Join(dir, "index.mjs")}, unzipTo(zipData, dir)
+	})
 }
 
 // StartFunction starts Node.js on a CloudFront Function and its
 // KeyValueStore contents (nil when the function uses none).
 func StartFunction(ctx context.Context, code []byte, kvs []KV) (*Node, error) {
-	dir, err := os.MkdirTemp("", "signpost-function-")
-	if err != nil {
-		return nil, err
-	}
-	args := []string{filepath.Join(dir, "function.js")}
-	if err := os.WriteFile(args[0], code, 0o644); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	if kvs != nil {
+	return startNode(ctx, "function", func(dir string) ([]string, error) {
+		args := []string{filepath.Join(dir, "function.js")}
+		if err := os.WriteFile(args[0], code, 0o644); err != nil || kvs == nil {
+			return args, err
+		}
 		data, err := KVSFile(kvs)
 		if err != nil {
-			os.RemoveAll(dir)
 			return nil, err
 		}
 		args = append(args, filepath.Join(dir, "kvs.json"))
-		if err := os.WriteFile(args[1], data, 0o644); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-	}
-	return startNode(ctx, dir, "function", args...)
+		return args, os.WriteFile(args[1], data, 0o644)
+	})
 }
 
-func startNode(ctx context.Context, dir, kind string, args ...string) (*Node, error) {
+// startNode writes the code to run into a new temporary directory (write
+// returns the driver's arguments) and starts the driver on it. The
+// directory goes with the Node's Close, or at once when anything fails.
+func startNode(ctx context.Context, kind string, write func(dir string) ([]string, error)) (_ *Node, err error) {
 	bin, err := exec.LookPath("node")
 	if err != nil {
-		os.RemoveAll(dir)
 		return nil, ErrNoNode
+	}
+	dir, err := os.MkdirTemp("", "signpost-"+kind+"-")
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{dir: dir}
+	defer func() {
+		if err != nil {
+			if n.stdin != nil {
+				n.stdin.Close()
+			}
+			os.RemoveAll(dir)
+		}
+	}()
+	args, err := write(dir)
+	if err != nil {
+		return nil, err
 	}
 	driver := filepath.Join(dir, "signpost-driver.mjs")
 	if err := os.WriteFile(driver, []byte(mustRead("js/driver.mjs")), 0o644); err != nil {
-		os.RemoveAll(dir)
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, bin, append([]string{driver, kind}, args...)...)
-	n := &Node{cmd: cmd, dir: dir}
-	cmd.Stderr = &n.stderr
-	if n.stdin, err = cmd.StdinPipe(); err != nil {
+	n.cmd = exec.CommandContext(ctx, bin, append([]string{driver, kind}, args...)...)
+	n.cmd.Stderr = &n.stderr
+	if n.stdin, err = n.cmd.StdinPipe(); err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
+	stdout, err := n.cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
 	}
 	n.out = bufio.NewReaderSize(stdout, 1<<20)
-	if err := cmd.Start(); err != nil {
-		os.RemoveAll(dir)
+	if err := n.cmd.Start(); err != nil {
 		return nil, err
 	}
 	return n, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -49,5 +50,30 @@ func TestNodeAfterThrow(t *testing.T) {
 	}
 	if err := n.Close(); err != nil {
 		t.Errorf("close: %v", err)
+	}
+}
+
+// TestNodeStartFailureLeavesNoFiles: when Node.js cannot be started on
+// the code (here the context is over before it starts, or the package is
+// not a zip), the temporary directory made for it is gone.
+func TestNodeStartFailureLeavesNoFiles(t *testing.T) {
+	needNode(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if n, err := jsgen.StartFunction(ctx, []byte("function handler(event) { return event.request; }"), []jsgen.KV{}); err == nil {
+		n.Close()
+		t.Fatal("StartFunction with a canceled context: no error")
+	}
+	if _, err := jsgen.StartLambda(context.Background(), []byte("not a zip")); err == nil {
+		t.Fatal("StartLambda on bytes that are not a zip: no error")
+	}
+	left, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		t.Errorf("left behind in the temporary directory: %s", e.Name())
 	}
 }
