@@ -91,7 +91,7 @@ func runTest(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; no case was run\n", casesFile, countOf(len(ds), "error"))
 		return exitProblems
 	}
-	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive}, "resolved")
+	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive}, "resolved", countWarnings)
 	if c == nil {
 		return code
 	}

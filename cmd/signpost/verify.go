@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/signposthq/signpost"
 	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/verify"
 	"github.com/tailscale/hujson"
@@ -99,11 +98,9 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 		return exitUsage
 	}
 	if *rulesFile != "" {
-		c := signpost.Load(*rulesFile, engine.Options{CaseInsensitive: *caseInsensitive})
-		if c.Table == nil {
-			printRuleErrors(env.Stderr, c.Diagnostics.Errors())
-			printError(env, "run 'signpost check "+*rulesFile+"' for every problem", "%s has errors: nothing was verified", *rulesFile)
-			return exitProblems
+		c, code := loadRules(env, *rulesFile, engine.Options{CaseInsensitive: *caseInsensitive}, "verified", countWarnings)
+		if c == nil {
+			return code
 		}
 		opts.Table = c.Table
 	}
