@@ -60,16 +60,11 @@ func (l *headerList) Set(v string) error {
 	if !ok || name == "" {
 		return fmt.Errorf("%q is not NAME: VALUE", v)
 	}
-	if !isToken(name) {
-		return fmt.Errorf("header name %q is not an HTTP token: letters, digits and !#$%%&'*+-.^_`|~ only", name)
+	h := edge.Header{Name: name, Value: value}
+	if err := h.Validate(); err != nil {
+		return err
 	}
-	if i := strings.IndexFunc(value, isControl); i >= 0 {
-		if value[i] == '\r' || value[i] == '\n' {
-			return fmt.Errorf("the value of %s holds a line break", name)
-		}
-		return fmt.Errorf("the value of %s holds a control character", name)
-	}
-	*l = append(*l, edge.Header{Name: name, Value: value})
+	*l = append(*l, h)
 	return nil
 }
 
@@ -85,15 +80,3 @@ func (l headerList) httpHeader() http.Header {
 	}
 	return h
 }
-
-// isToken reports whether s is an HTTP token (RFC 9110, section 5.6.2), the
-// syntax of a header name.
-func isToken(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool {
-		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r))
-	})
-}
-
-// isControl reports whether r may not appear in a header value: a control
-// character other than tab.
-func isControl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }
