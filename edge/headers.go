@@ -82,21 +82,33 @@ func (p HeaderPolicy) Validate() error {
 		seen["strict-transport-security"] = true
 	}
 	for _, h := range p.Extra {
+		if err := h.Validate(); err != nil {
+			return err
+		}
 		name := strings.ToLower(h.Name)
-		if !validToken(name) {
-			return fmt.Errorf("header name %q is not a valid HTTP header name", h.Name)
-		}
-		for i := 0; i < len(h.Value); i++ {
-			if c := h.Value[i]; (c < 0x20 && c != '\t') || c == 0x7f {
-				return fmt.Errorf("header %s: value holds a control character", h.Name)
-			}
-		}
 		if seen[name] {
 			return fmt.Errorf("header %s is given twice", h.Name)
 		}
 		seen[name] = true
 		if reason := reserved(name); reason != "" {
 			return fmt.Errorf("header %s cannot be set at the edge: %s", h.Name, reason)
+		}
+	}
+	return nil
+}
+
+// Validate reports a header that no HTTP response may carry: a name that
+// is not an HTTP token (RFC 9110, section 5.6.2), or a value with a control
+// character other than tab (a line break would end the header early).
+func (h Header) Validate() error {
+	if !validToken(h.Name) {
+		return fmt.Errorf("header name %q is not an HTTP token: letters, digits and !#$%%&'*+-.^_`|~ only", h.Name)
+	}
+	for i := 0; i < len(h.Value); i++ {
+		if c := h.Value[i]; c == '\r' || c == '\n' {
+			return fmt.Errorf("the value of %s holds a line break", h.Name)
+		} else if c < 0x20 && c != '\t' || c == 0x7f {
+			return fmt.Errorf("the value of %s holds a control character", h.Name)
 		}
 	}
 	return nil

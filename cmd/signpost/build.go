@@ -200,7 +200,7 @@ func runBuild(ctx context.Context, env *Env, args []string) int {
 // loadForBuild loads and checks the rules the one way every command does,
 // printing the errors; nil when there are any.
 func loadForBuild(env *Env, path string, caseInsensitive bool) *engine.Table {
-	c, _ := loadRules(env, path, engine.Options{CaseInsensitive: caseInsensitive}, "built")
+	c, _ := loadRules(env, path, engine.Options{CaseInsensitive: caseInsensitive}, "built", countWarnings)
 	if c == nil {
 		return nil
 	}

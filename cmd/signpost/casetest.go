@@ -78,20 +78,11 @@ func runTest(ctx context.Context, env *Env, args []string) int {
 	if f.rules == "" {
 		f.rules = filepath.Join(filepath.Dir(casesFile), "redirects.json")
 	}
-	data, err := os.ReadFile(casesFile)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "signpost: error: %v\n", err)
+	cases := loadCases(env, casesFile, "no case was run")
+	if cases == nil {
 		return exitProblems
 	}
-	cases, ds := parseCases(casesFile, data)
-	if len(ds) > 0 {
-		for _, d := range ds {
-			fmt.Fprintln(env.Stderr, d.String())
-		}
-		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; no case was run\n", casesFile, countOf(len(ds), "error"))
-		return exitProblems
-	}
-	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive}, "resolved")
+	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive}, "resolved", countWarnings)
 	if c == nil {
 		return code
 	}
@@ -121,6 +112,26 @@ type testCase struct {
 	Location string `json:"location"`
 	Note     string `json:"note"`
 	hasLoc   bool
+}
+
+// loadCases reads the cases file at path the one way test and verify do.
+// On a problem it prints each at its line and column, then says what was
+// left undone ("no case was run"), and returns nil.
+func loadCases(env *Env, path, undone string) []testCase {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "signpost: error: %v\n", err)
+		return nil
+	}
+	cases, ds := parseCases(path, data)
+	if len(ds) > 0 {
+		for _, d := range ds {
+			fmt.Fprintln(env.Stderr, d.String())
+		}
+		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; %s\n", path, countOf(len(ds), "error"), undone)
+		return nil
+	}
+	return cases
 }
 
 // parseCases reads a cases file and reports every problem in it at once,

@@ -12,7 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/signposthq/signpost"
 	"github.com/signposthq/signpost/deploy"
 	"github.com/signposthq/signpost/deploy/config"
 	"github.com/signposthq/signpost/engine"
@@ -227,13 +226,9 @@ func runDeploy(ctx context.Context, env *Env, args []string) int {
 		return usageError(env, err, "run 'signpost deploy -h' for its flags and examples")
 	}
 	// The check comes first: an invalid file never reaches AWS.
-	compiled := signpost.Load(rulesPath, f.engineOptions())
-	for _, d := range compiled.Diagnostics {
-		fmt.Fprintln(env.Stderr, d.String())
-	}
-	if compiled.Diagnostics.HasErrors() || compiled.Table == nil {
-		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was deployed\n", rulesPath, countOf(len(compiled.Diagnostics.Errors()), "error"))
-		return exitProblems
+	compiled, code := loadRules(env, rulesPath, f.engineOptions(), "deployed", listWarnings)
+	if compiled == nil {
+		return code
 	}
 	art, err := deployArtifacts(t, compiled, f)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -37,6 +38,12 @@ func (h *headerFlags) policy() (edge.HeaderPolicy, error) {
 	return p, p.Validate()
 }
 
+// headerList collects repeated --header 'Name: value' flags, for every
+// command that takes them (build, simulate, deploy, serve). Set refuses a
+// name that is not an HTTP token and a value with a control character at
+// once, so that a bad header is a usage error wherever it is given; what
+// only the edge forbids (a read-only header, one given twice) is left to
+// edge.HeaderPolicy.Validate.
 type headerList []edge.Header
 
 func (l *headerList) String() string {
@@ -49,9 +56,27 @@ func (l *headerList) String() string {
 
 func (l *headerList) Set(v string) error {
 	name, value, ok := strings.Cut(v, ":")
-	if !ok {
-		return fmt.Errorf("want 'Name: value', got %q", v)
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	if !ok || name == "" {
+		return fmt.Errorf("%q is not NAME: VALUE", v)
 	}
-	*l = append(*l, edge.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+	h := edge.Header{Name: name, Value: value}
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	*l = append(*l, h)
 	return nil
+}
+
+// httpHeader returns the headers for net/http, names canonicalized; nil
+// when there are none.
+func (l headerList) httpHeader() http.Header {
+	if len(l) == 0 {
+		return nil
+	}
+	h := http.Header{}
+	for _, e := range l {
+		h.Add(e.Name, e.Value)
+	}
+	return h
 }

@@ -64,7 +64,7 @@ func runExplain(ctx context.Context, env *Env, args []string) int {
 	if len(urls) == 0 {
 		return usageError(env, errors.New("no URL to explain"), "give URLs as arguments (signpost explain /jobs), or - to read them from standard input")
 	}
-	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive}, "resolved")
+	c, code := loadRules(env, f.rules, engine.Options{CaseInsensitive: f.caseInsensitive}, "resolved", countWarnings)
 	if c == nil {
 		return code
 	}
@@ -95,11 +95,22 @@ func runExplain(ctx context.Context, env *Env, args []string) int {
 	return code
 }
 
-// loadRules loads and compiles the rules file. On errors it prints every
-// diagnostic, says what was left undone ("nothing was built") and returns
-// nil with the exit code. Warnings are counted on standard error only: check
-// is where they are read.
-func loadRules(env *Env, path string, opts engine.Options, undone string) (*signpost.Compiled, int) {
+// warnings says how loadRules reports the warnings of a file without errors.
+type warnings uint8
+
+const (
+	// countWarnings counts them in one line: check is where they are read.
+	countWarnings warnings = iota
+	// listWarnings prints each, for a command whose output is the record of
+	// what went live (deploy).
+	listWarnings
+)
+
+// loadRules loads and compiles the rules file the way every command but
+// check reports it. On errors it prints every diagnostic, says what was left
+// undone ("nothing was built") and returns nil with the exit code. Warnings
+// go to standard error as w says.
+func loadRules(env *Env, path string, opts engine.Options, undone string, w warnings) (*signpost.Compiled, int) {
 	c := signpost.Load(path, opts)
 	if c.Table == nil {
 		errs := c.Diagnostics.Errors()
@@ -116,7 +127,11 @@ func loadRules(env *Env, path string, opts engine.Options, undone string) (*sign
 		fmt.Fprintf(env.Stderr, "signpost: error: %s has %s; nothing was %s\n", path, countOf(len(errs), "error"), undone)
 		return nil, exitProblems
 	}
-	if n := len(c.Diagnostics) - len(c.Diagnostics.Errors()); n > 0 {
+	if w == listWarnings {
+		for _, d := range c.Diagnostics {
+			fmt.Fprintln(env.Stderr, d.String())
+		}
+	} else if n := len(c.Diagnostics); n > 0 {
 		fmt.Fprintf(env.Stderr, "%s: %s (run 'signpost check %s' to see them)\n", path, countOf(n, "warning"), path)
 	}
 	return c, exitOK

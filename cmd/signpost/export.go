@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/signposthq/signpost"
 	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/formats"
 	"github.com/signposthq/signpost/rules"
@@ -79,11 +78,9 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		printError(env, "", "unknown format %q for --to: one of %s", *to, choiceList(exportFormats))
 		return exitUsage
 	}
-	c := signpost.Load(*rulesFile, engine.Options{CaseInsensitive: *caseInsensitive})
-	if c.Table == nil {
-		printRuleErrors(env.Stderr, c.Diagnostics.Errors())
-		printError(env, "run 'signpost check "+*rulesFile+"' for every problem", "%s has errors: nothing was exported", *rulesFile)
-		return exitProblems
+	c, code := loadRules(env, *rulesFile, engine.Options{CaseInsensitive: *caseInsensitive}, "exported", countWarnings)
+	if c == nil {
+		return code
 	}
 	data, probs := export(c.Set, formats.ExportOptions{Table: c.Table, Host: *host, CaseInsensitive: *caseInsensitive})
 	if *out == "" {

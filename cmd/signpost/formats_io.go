@@ -1,13 +1,9 @@
 package main
 
 import (
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/signposthq/signpost/rules"
 )
 
 // writeFileAtomic writes data to path through a temporary file renamed
@@ -31,14 +27,6 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
-}
-
-// printRuleErrors writes a rules file's problems, errors first as
-// compilers do.
-func printRuleErrors(w io.Writer, ds rules.Diagnostics) {
-	for _, d := range ds {
-		fmt.Fprintln(w, d.String())
-	}
 }
 
 // choiceList lists the values a flag accepts.

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"syscall"
@@ -46,7 +45,7 @@ type serveFlags struct {
 	accessLog, caseInsensitive, fastLane                  bool
 	poll                                                  time.Duration
 	notFoundPaths                                         int
-	headers                                               headerFlag
+	headers                                               headerList
 }
 
 func runServe(ctx context.Context, env *Env, args []string) int {
@@ -120,7 +119,7 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 		poll = f.poll
 	}
 
-	cfg := server.Config{Site: fsys, HSTS: f.hsts, Headers: f.headers.h, HealthPath: f.healthPath,
+	cfg := server.Config{Site: fsys, HSTS: f.hsts, Headers: f.headers.httpHeader(), HealthPath: f.healthPath,
 		Log: log, MaxNotFoundPaths: f.notFoundPaths}
 	if f.accessLog {
 		cfg.AccessLog = log
@@ -238,25 +237,4 @@ func openURL(a net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
-}
-
-// headerFlag collects repeated --header "Name: value" flags.
-type headerFlag struct{ h http.Header }
-
-func (f *headerFlag) String() string { return "" }
-
-func (f *headerFlag) Set(s string) error {
-	name, value, ok := strings.Cut(s, ":")
-	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-	if !ok || name == "" || strings.ContainsAny(name, " \t\r\n()<>@,;\\\"/[]?={}") {
-		return fmt.Errorf("%q is not NAME: VALUE", s)
-	}
-	if strings.ContainsAny(value, "\r\n\x00") {
-		return fmt.Errorf("the value of %s holds a line break", name)
-	}
-	if f.h == nil {
-		f.h = http.Header{}
-	}
-	f.h.Add(name, value)
-	return nil
 }

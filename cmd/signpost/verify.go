@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -12,10 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/signposthq/signpost"
 	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/verify"
-	"github.com/tailscale/hujson"
 )
 
 func init() {
@@ -49,7 +46,7 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet("verify")
 	base := fs.String("base", "", "the live site's `URL`, e.g. https://www.example.com (required)")
 	rulesFile := fs.String("rules", "", "the rules `FILE` (default redirects.json, when it exists)")
-	casesFile := fs.String("cases", "", "expectations `FILE`: [{\"url\": ..., \"status\": ..., \"location\": ...}]")
+	casesFile := fs.String("cases", "", "the cases `FILE` 'signpost test' runs: [{\"url\": ..., \"status\": ..., \"location\": ...}]")
 	sitemap := fs.String("sitemap", "", "a sitemap `FILE|URL` of old URLs (XML <loc> entries, or one URL a line)")
 	var opts verify.Options
 	fs.IntVar(&opts.Concurrency, "concurrency", 8, "`N` requests at once")
@@ -99,19 +96,18 @@ func runVerify(ctx context.Context, env *Env, args []string) int {
 		return exitUsage
 	}
 	if *rulesFile != "" {
-		c := signpost.Load(*rulesFile, engine.Options{CaseInsensitive: *caseInsensitive})
-		if c.Table == nil {
-			printRuleErrors(env.Stderr, c.Diagnostics.Errors())
-			printError(env, "run 'signpost check "+*rulesFile+"' for every problem", "%s has errors: nothing was verified", *rulesFile)
-			return exitProblems
+		c, code := loadRules(env, *rulesFile, engine.Options{CaseInsensitive: *caseInsensitive}, "verified", countWarnings)
+		if c == nil {
+			return code
 		}
 		opts.Table = c.Table
 	}
 	if *casesFile != "" {
-		if opts.Cases, err = readCases(*casesFile); err != nil {
-			printError(env, "", "%v", err)
+		cases := loadCases(env, *casesFile, "nothing was verified")
+		if cases == nil {
 			return exitProblems
 		}
+		opts.Cases = verifyCases(cases)
 	}
 	if *sitemap != "" {
 		if opts.Sitemap, err = readSitemap(ctx, *sitemap, opts.Timeout); err != nil {
@@ -160,34 +156,14 @@ func noAnswer(res *verify.Result) bool {
 	return len(res.Checks) > 0
 }
 
-// readCases reads a cases file (JSON with comments allowed), the one
-// 'signpost test' runs: a case's "note" is for people and ignored here.
-func readCases(path string) ([]verify.Case, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+// verifyCases turns the cases 'signpost test' runs into verify's: a
+// case's "note" is for people and not needed here.
+func verifyCases(cases []testCase) []verify.Case {
+	out := make([]verify.Case, len(cases))
+	for i, c := range cases {
+		out[i] = verify.Case{URL: c.URL, Status: c.Status, Location: c.Location}
 	}
-	std, err := hujson.Standardize(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	var noted []struct {
-		verify.Case
-		Note string `json:"note"`
-	}
-	dec := json.NewDecoder(strings.NewReader(string(std)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&noted); err != nil {
-		return nil, fmt.Errorf("%s: not a list of cases [{\"url\": ..., \"status\": ..., \"location\": ...}]: %v", path, err)
-	}
-	cases := make([]verify.Case, len(noted))
-	for i, c := range noted {
-		if c.URL == "" {
-			return nil, fmt.Errorf("%s: case %d has no \"url\"", path, i+1)
-		}
-		cases[i] = c.Case
-	}
-	return cases, nil
+	return out
 }
 
 // readSitemap reads the URLs of a sitemap file or URL: the <loc> entries of
