@@ -156,7 +156,7 @@ func (m *matcher) match(host, path string) bool {
 	if m.re == nil {
 		m.re = regexp.MustCompile(m.src.regexBody())
 	}
-	return m.re.MatchString(decodePath(path))
+	return m.re.MatchString(engine.CanonicalPath(path))
 }
 
 // samples returns request paths the source matches: each :name filled with
@@ -209,7 +209,8 @@ func rawLiteral(lit string) string {
 		c := lit[i]
 		if c == '%' && i+2 < len(lit) {
 			if _, err := strconv.ParseUint(lit[i+1:i+3], 16, 8); err == nil {
-				// An escape the decoding kept (%2F, %25, bytes not UTF-8).
+				// An escape the canonical form keeps (%2F, %25, control
+				// characters, bytes not UTF-8).
 				fmt.Fprintf(&b, "%%(?i:%s)", lit[i+1:i+3])
 				i += 2
 				continue

@@ -64,9 +64,9 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		if strings.Contains(rr.Comment, "--") {
 			rr.Comment = ""
 		}
-		key := strings.TrimPrefix(decodePath(src.Path), "/")
+		key := strings.TrimPrefix(engine.CanonicalPath(src.Path), "/")
 		if src.Exact {
-			key = strings.TrimPrefix(engine.TrimSlash(decodePath(src.Path)), "/")
+			key = strings.TrimPrefix(engine.TrimSlash(engine.CanonicalPath(src.Path)), "/")
 			if key == "" {
 				probs = append(probs, problem(set, r, `S3 cannot redirect "/" alone: an empty KeyPrefixEquals matches every key`))
 				continue
