@@ -193,11 +193,11 @@ func (s source) samples(other source) []string {
 // and whether more path follows it.
 func leadCapture(target string) (string, bool) {
 	base := splitTarget(target).Base
-	if !strings.HasPrefix(base, "/:") {
+	phs := engine.TargetPlaceholders(base)
+	if !strings.HasPrefix(base, "/:") || len(phs) == 0 || phs[0].Start != 1 {
 		return "", false
 	}
-	n := nameEnd(base, 2)
-	return base[2:n], n < len(base)
+	return phs[0].Name, phs[0].End < len(base)
 }
 
 // rawLiteral is a regular expression for decoded literal text as a browser

@@ -86,9 +86,9 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		}
 		to = strings.TrimPrefix(to, "/")
 		switch {
-		case !hasPlaceholder(to, caps):
+		case !hasPlaceholder(r.To, caps):
 			rr.Redirect.ReplaceKeyWith = &to
-		case strings.HasSuffix(to, ":splat") && !hasPlaceholder(strings.TrimSuffix(to, ":splat"), caps):
+		case endsInSplat(r.To, caps):
 			p := strings.TrimSuffix(to, ":splat")
 			rr.Redirect.ReplaceKeyPrefixWith = &p
 		default:

@@ -96,38 +96,50 @@ func isLocal(to string) bool {
 	return strings.HasPrefix(to, "/") && !strings.HasPrefix(to, "//")
 }
 
-// substitute replaces every placeholder of to that caps holds with the
-// result of repl(name), leaving other colons (https:, :8080) alone.
-func substitute(to string, caps map[string]bool, repl func(name string) string) string {
-	var b strings.Builder
-	for i := 0; i < len(to); i++ {
-		if to[i] == ':' {
-			j := nameEnd(to, i+1)
-			if name := to[i+1 : j]; name != "" && caps[name] {
-				b.WriteString(repl(name))
-				i = j - 1
-				continue
-			}
+// placeholders returns the placeholders of the target to that caps holds,
+// where the engine finds them (engine.TargetPlaceholders): other colons
+// (https:, :8080, a:b) are literal text.
+func placeholders(to string, caps map[string]bool) []engine.Placeholder {
+	all := engine.TargetPlaceholders(to)
+	out := all[:0]
+	for _, p := range all {
+		if caps[p.Name] {
+			out = append(out, p)
 		}
-		b.WriteByte(to[i])
 	}
+	return out
+}
+
+// substitute replaces every placeholder of to that caps holds with the
+// result of repl(name).
+func substitute(to string, caps map[string]bool, repl func(name string) string) string {
+	return substituteIn(to, 0, len(to), placeholders(to, caps), repl)
+}
+
+// substituteIn is to[lo:hi] with each of phs inside it replaced by
+// repl(name).
+func substituteIn(to string, lo, hi int, phs []engine.Placeholder, repl func(name string) string) string {
+	var b strings.Builder
+	for _, p := range phs {
+		if p.Start < lo || p.End > hi {
+			continue
+		}
+		b.WriteString(to[lo:p.Start])
+		b.WriteString(repl(p.Name))
+		lo = p.End
+	}
+	b.WriteString(to[lo:hi])
 	return b.String()
 }
 
-// nameEnd returns the end of the placeholder name that starts at s[i],
-// after its ":": a letter or "_", then letters, digits or "_". It is i when
-// no name starts there.
-func nameEnd(s string, i int) int {
-	j := i
-	for j < len(s) && (s[j] == '_' || 'a' <= s[j] && s[j] <= 'z' || 'A' <= s[j] && s[j] <= 'Z' || j > i && '0' <= s[j] && s[j] <= '9') {
-		j++
-	}
-	return j
+// endsInSplat reports whether the one placeholder of to that caps holds is
+// a :splat that ends it.
+func endsInSplat(to string, caps map[string]bool) bool {
+	phs := placeholders(to, caps)
+	return len(phs) == 1 && phs[0].Name == "splat" && phs[0].End == len(to)
 }
 
 // hasPlaceholder reports whether to uses any placeholder caps holds.
 func hasPlaceholder(to string, caps map[string]bool) bool {
-	found := false
-	substitute(to, caps, func(string) string { found = true; return "" })
-	return found
+	return len(placeholders(to, caps)) > 0
 }

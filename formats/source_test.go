@@ -90,3 +90,64 @@ func TestImportKeepsWhatKeysMean(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetsFilledAsTheEngine: what the exporters write for a target,
+// each capture filled with the value the engine captured, is the engine's
+// Location. formats once took every ":name" the source captures for a
+// placeholder, so "/b/x:id" and "?r=a:id" were filled where the engine
+// keeps them as written, and "https://:splat" became a redirect to any host
+// in nginx, Apache and Caddy.
+func TestTargetsFilledAsTheEngine(t *testing.T) {
+	cases := []struct{ key, path, to string }{
+		{"/a/:id", "/a/V", "/b/:id"},
+		{"/a/:id", "/a/V", "/b/x:id"},
+		{"/a/:id", "/a/V", "/b/:id:id"},
+		{"/a/:id", "/a/V", "/d?q=:id&r=a:id"},
+		{"/a/:id", "/a/V", "/d#:id"},
+		{"/a/:id", "/a/V", "/d?q=1#f:id"},
+		{"/a/:id", "/a/V", "https://example.com:8080/:id?x=:id"},
+		{"/a/:id", "/a/V", "https://example.com/a:id"},
+		{"/e/*", "/e/V", "https://:splat"},
+		{"/e/*", "/e/V", "/x:splat"},
+		{"/e/*", "/e/V", "/x/:splat"},
+	}
+	for _, c := range cases {
+		set := parseSet(t, map[string]string{c.key: c.to})
+		set.Rules[0].Query = rules.QueryDrop
+		tab, ds := engine.Compile(set, engine.Options{})
+		if ds.HasErrors() {
+			t.Fatalf("%s -> %s: %v", c.key, c.to, ds.Err())
+		}
+		caps := parseSource(c.key).captures()
+		got := renderTarget(c.to, caps, false, func(string) string { return "V" }, nil)
+		if want := tab.Resolve("", c.path, "").Location; got != want {
+			t.Errorf("%s -> %s: exporters write %q, the engine answers %q", c.key, c.to, got, want)
+		}
+		if want := tab.Resolve("", c.path, "").Location; substitute(c.to, caps, func(string) string { return "V" }) != want {
+			t.Errorf("%s -> %s: substitute gives %q, the engine answers %q", c.key, c.to, substitute(c.to, caps, func(string) string { return "V" }), want)
+		}
+	}
+
+	for _, c := range []struct {
+		to          string
+		lead        string
+		follows, ok bool
+	}{
+		{"/:id", "id", false, true},
+		{"/:id/x", "id", true, true},
+		{"/:splat?q", "splat", false, true},
+		{"/x:id", "", false, false},
+		{"/:1d", "", false, false},
+		{"https://:splat", "", false, false},
+	} {
+		if lead, follows := leadCapture(c.to); lead != c.lead || follows != c.follows {
+			t.Errorf("leadCapture(%q) = %q, %t, want %q, %t", c.to, lead, follows, c.lead, c.follows)
+		}
+	}
+	splat := map[string]bool{"splat": true, "id": true}
+	for to, want := range map[string]bool{"/x/:splat": true, ":splat": true, "/x:splat": false, "/:id/:splat": false, "/:splat/": false, "/x": false} {
+		if endsInSplat(to, splat) != want {
+			t.Errorf("endsInSplat(%q) = %t, want %t", to, !want, want)
+		}
+	}
+}
