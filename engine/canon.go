@@ -95,6 +95,23 @@ func appendCanon(dst []byte, s string) []byte {
 	return dst
 }
 
+// CanonicalPath returns the path p in the canonical form the engine compares
+// (see the package documentation): each %XX escape is decoded, except those
+// of "/" (%2F), "%" (%25) and control characters (%00-%1F, %7F), which stay
+// escapes with upper-case hex digits; a "%" not followed by two hex digits
+// becomes %25; a raw control character becomes its escape; and each byte,
+// raw or decoded, that is not part of valid UTF-8 becomes its escape. The
+// trailing slash is kept and the case is not folded (see TrimSlash and
+// Options.CaseInsensitive). The importers, exporters and verify use it to
+// compare paths as the engine does. CanonicalPath(CanonicalPath(p)) is
+// CanonicalPath(p).
+func CanonicalPath(p string) string {
+	if !needsCanon(p) {
+		return p
+	}
+	return string(appendCanon(nil, p))
+}
+
 // trimSlash removes one trailing slash, except from "/".
 func trimSlash(p []byte) []byte {
 	if len(p) > 1 && p[len(p)-1] == '/' {

@@ -48,11 +48,14 @@
 //
 // # Targets
 //
-// Placeholders in "to" are replaced by the captured values, percent-encoded
-// so that the Location never holds a raw space, "+", "\", "#", "?", control
-// character or non-ASCII byte ("/" inside a :splat is kept). Unless the rule
-// says "query": "drop", the request's query string is appended to the target,
-// after "&" when the target has a query already, and before any "#fragment".
+// A placeholder in "to" is a ":name" at the start of the target or after "/",
+// "?", "&", "=" or "#" (not in an absolute URL's host); any other ":" is
+// literal (https:, :8080, a:b). Placeholders are replaced by the captured
+// values, percent-encoded so that the Location never holds a raw space, "+",
+// "\", "#", "?", control character or non-ASCII byte ("/" inside a :splat is
+// kept). Unless the rule says "query": "drop", the request's query string is
+// appended to the target, after "&" when the target has a query already, and
+// before any "#fragment".
 //
 // # Chains
 //

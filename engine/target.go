@@ -101,6 +101,41 @@ func isPlaceholderBoundary(c byte) bool {
 	return c == '/' || c == '?' || c == '&' || c == '=' || c == '#'
 }
 
+// A Placeholder is a ":name" in a rule's target: to[Start:End] is ":" and
+// Name.
+type Placeholder struct {
+	Name       string
+	Start, End int
+}
+
+// TargetPlaceholders returns the placeholders of a rule's target, in order,
+// as Compile reads them: a ":" at the start of the target or after "/",
+// "?", "&", "=" or "#", then the longest name there (a letter or "_", then
+// letters, digits or "_"). Any other ":" is literal text, as are those of
+// an absolute URL's scheme, host and port. Whether the rule's source
+// captures a name is not checked: Compile reports one it does not. The
+// exporters use it to substitute a target as the engine does.
+func TargetPlaceholders(to string) []Placeholder {
+	rest := to
+	if _, _, r, ok := splitURL(to); ok {
+		rest = r
+	}
+	off := len(to) - len(rest)
+	var out []Placeholder
+	for i := 0; i+1 < len(rest); i++ {
+		if rest[i] != ':' || !isNameStart(rest[i+1]) || (i > 0 && !isPlaceholderBoundary(rest[i-1])) {
+			continue
+		}
+		j := i + 2
+		for j < len(rest) && isNameChar(rest[j]) {
+			j++
+		}
+		out = append(out, Placeholder{Name: rest[i+1 : j], Start: off + i, End: off + j})
+		i = j - 1
+	}
+	return out
+}
+
 // parseTarget parses a rule's "to" against the placeholders its source
 // captures.
 func parseTarget(to string, src *source) (target, error) {
@@ -115,8 +150,9 @@ func parseTarget(to string, src *source) (target, error) {
 		t.static, t.isStatic = collapseSlashes(safeLiteral(to)), true
 		return t, nil
 	}
+	off := len(to) - len(rest)
 	if t.abs {
-		t.origin = safeLiteral(to[:len(to)-len(rest)])
+		t.origin = safeLiteral(to[:off])
 		t.pieces = append(t.pieces, piece{lit: t.origin, slot: -1})
 	}
 	start := 0
@@ -125,26 +161,17 @@ func parseTarget(to string, src *source) (target, error) {
 			t.pieces = append(t.pieces, piece{lit: safeLiteral(rest[start:end]), slot: -1})
 		}
 	}
-	for i := 0; i < len(rest); i++ {
-		if rest[i] != ':' || i+1 >= len(rest) || !isNameStart(rest[i+1]) || (i > 0 && !isPlaceholderBoundary(rest[i-1])) || (i == 0 && t.abs) {
-			continue
-		}
-		j := i + 1
-		for j < len(rest) && isNameChar(rest[j]) {
-			j++
-		}
-		name := rest[i+1 : j]
+	for _, ph := range TargetPlaceholders(to) {
 		slot := -1
 		if src != nil {
-			slot = src.slot(name)
+			slot = src.slot(ph.Name)
 		}
 		if slot < 0 {
-			return t, fmt.Errorf("\":%s\" in the target is not captured by the source", name)
+			return t, fmt.Errorf("\":%s\" in the target is not captured by the source", ph.Name)
 		}
-		flush(i)
-		t.pieces = append(t.pieces, piece{slot: slot, component: inComponent(rest, i)})
-		start = j
-		i = j - 1
+		flush(ph.Start - off)
+		t.pieces = append(t.pieces, piece{slot: slot, component: inComponent(rest, ph.Start-off)})
+		start = ph.End - off
 	}
 	flush(len(rest))
 	// Join neighbouring literals; a target without placeholders is static.

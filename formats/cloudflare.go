@@ -68,14 +68,13 @@ func ExportCloudflareBulkCSV(set *rules.Set, opts ExportOptions) ([]byte, []Prob
 		// A prefix rule: only "/dir/*" to "...:splat" (or a fixed target).
 		caps := src.captures()
 		fixed := !hasPlaceholder(to, caps)
-		if !strings.HasSuffix(src.Path, "/") || (!fixed && !strings.HasSuffix(to, ":splat")) || (!fixed && hasPlaceholder(strings.TrimSuffix(to, ":splat"), caps)) {
+		if !strings.HasSuffix(src.Path, "/") || (!fixed && !endsInSplat(to, caps)) {
 			probs = append(probs, problem(set, r, `cloudflare subpath matching works on whole path segments and appends the rest of the path at the end of the target: only "/dir/*" with a fixed target or one ending in :splat`))
 			continue
 		}
-		base := strings.TrimSuffix(to, ":splat")
-		suffix := "TRUE"
+		base, suffix := strings.TrimSuffix(to, ":splat"), "TRUE"
 		if fixed {
-			suffix = "FALSE"
+			base, suffix = to, "FALSE"
 		}
 		write(host+src.Path, base, "TRUE", suffix)
 		if p := strings.TrimSuffix(src.Path, "/"); p != "" {

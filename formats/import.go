@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/signposthq/signpost/rules"
 )
@@ -181,4 +182,25 @@ func (imp *Imported) sortDropped() {
 		}
 		return a.Line - b.Line
 	})
+}
+
+// escapeInvalidUTF8 percent-encodes each byte that is not part of valid
+// UTF-8, the form a browser sends it in. An imported key keeps its
+// spelling, so this is not engine.CanonicalPath, but it keeps the key's
+// meaning: the engine reads the escape as the byte it stands for.
+func escapeInvalidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }

@@ -156,7 +156,7 @@ func (m *matcher) match(host, path string) bool {
 	if m.re == nil {
 		m.re = regexp.MustCompile(m.src.regexBody())
 	}
-	return m.re.MatchString(decodePath(path))
+	return m.re.MatchString(engine.CanonicalPath(path))
 }
 
 // samples returns request paths the source matches: each :name filled with
@@ -193,11 +193,11 @@ func (s source) samples(other source) []string {
 // and whether more path follows it.
 func leadCapture(target string) (string, bool) {
 	base := splitTarget(target).Base
-	if !strings.HasPrefix(base, "/:") {
+	phs := engine.TargetPlaceholders(base)
+	if !strings.HasPrefix(base, "/:") || len(phs) == 0 || phs[0].Start != 1 {
 		return "", false
 	}
-	n := nameEnd(base, 2)
-	return base[2:n], n < len(base)
+	return phs[0].Name, phs[0].End < len(base)
 }
 
 // rawLiteral is a regular expression for decoded literal text as a browser
@@ -209,7 +209,8 @@ func rawLiteral(lit string) string {
 		c := lit[i]
 		if c == '%' && i+2 < len(lit) {
 			if _, err := strconv.ParseUint(lit[i+1:i+3], 16, 8); err == nil {
-				// An escape the decoding kept (%2F, %25, bytes not UTF-8).
+				// An escape the canonical form keeps (%2F, %25, control
+				// characters, bytes not UTF-8).
 				fmt.Fprintf(&b, "%%(?i:%s)", lit[i+1:i+3])
 				i += 2
 				continue

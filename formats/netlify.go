@@ -197,7 +197,7 @@ func (fm *firstMatch) candidates(r *orderedRule) []*orderedRule {
 
 // sourceKey is the same for two sources that are one after normalization.
 func sourceKey(s source) string {
-	return fmt.Sprintf("%s|%t|%t|%d|%s", s.Host, s.Exact, s.Splat, len(s.Parts), engine.TrimSlash(decodePath(s.Path)))
+	return fmt.Sprintf("%s|%t|%t|%d|%s", s.Host, s.Exact, s.Splat, len(s.Parts), engine.TrimSlash(engine.CanonicalPath(s.Path)))
 }
 
 func (fm *firstMatch) add(r *orderedRule) {

@@ -74,7 +74,7 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			// patterns.
 			fmt.Fprintf(&exact, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true, r.To)), action)
 		case src.Exact:
-			p := engine.TrimSlash(decodePath(src.Path))
+			p := engine.TrimSlash(engine.CanonicalPath(src.Path))
 			for _, v := range []string{p, p + "/"} {
 				if v == "//" || seen[v] {
 					continue

@@ -64,9 +64,9 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		if strings.Contains(rr.Comment, "--") {
 			rr.Comment = ""
 		}
-		key := strings.TrimPrefix(decodePath(src.Path), "/")
+		key := strings.TrimPrefix(engine.CanonicalPath(src.Path), "/")
 		if src.Exact {
-			key = strings.TrimPrefix(engine.TrimSlash(decodePath(src.Path)), "/")
+			key = strings.TrimPrefix(engine.TrimSlash(engine.CanonicalPath(src.Path)), "/")
 			if key == "" {
 				probs = append(probs, problem(set, r, `S3 cannot redirect "/" alone: an empty KeyPrefixEquals matches every key`))
 				continue
@@ -86,9 +86,9 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		}
 		to = strings.TrimPrefix(to, "/")
 		switch {
-		case !hasPlaceholder(to, caps):
+		case !hasPlaceholder(r.To, caps):
 			rr.Redirect.ReplaceKeyWith = &to
-		case strings.HasSuffix(to, ":splat") && !hasPlaceholder(strings.TrimSuffix(to, ":splat"), caps):
+		case endsInSplat(r.To, caps):
 			p := strings.TrimSuffix(to, ":splat")
 			rr.Redirect.ReplaceKeyPrefixWith = &p
 		default:

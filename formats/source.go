@@ -1,10 +1,7 @@
 package formats
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/signposthq/signpost/engine"
 )
@@ -17,13 +14,13 @@ type source struct {
 	Splat bool   // the key ends in "*"
 	Parts []part // the path split into literal text and :name captures
 	// Prefix is the literal text before the first placeholder or "*",
-	// decoded; patterns with a longer prefix take precedence.
+	// in the engine's canonical form; patterns with a longer prefix take precedence.
 	Prefix string
 }
 
 // part is literal text or a :name capture.
 type part struct {
-	Lit   string // decoded literal text (when Param is "")
+	Lit   string // literal text in the engine's canonical form (when Param is "")
 	Param string // the capture's name
 }
 
@@ -48,7 +45,7 @@ func parseSource(key string) source {
 		}
 		if engine.IsPlaceholder(seg) {
 			if lit.Len() > 0 {
-				s.Parts = append(s.Parts, part{Lit: decodePath(lit.String())})
+				s.Parts = append(s.Parts, part{Lit: engine.CanonicalPath(lit.String())})
 				lit.Reset()
 			}
 			s.Parts = append(s.Parts, part{Param: seg[1:]})
@@ -57,7 +54,7 @@ func parseSource(key string) source {
 		lit.WriteString(seg)
 	}
 	if lit.Len() > 0 {
-		s.Parts = append(s.Parts, part{Lit: decodePath(lit.String())})
+		s.Parts = append(s.Parts, part{Lit: engine.CanonicalPath(lit.String())})
 	}
 	s.Exact = !s.Splat && len(s.Parts) <= 1 && (len(s.Parts) == 0 || s.Parts[0].Param == "")
 	if len(s.Parts) > 0 && s.Parts[0].Param == "" {
@@ -80,49 +77,6 @@ func (s source) captures() map[string]bool {
 	return m
 }
 
-// decodePath decodes percent-encoding the way the engine compares paths:
-// everything except %2F and %25, which keep the path's structure.
-func decodePath(p string) string {
-	if !strings.Contains(p, "%") {
-		return escapeInvalidUTF8(p)
-	}
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		if p[i] == '%' && i+2 < len(p) {
-			if v, err := strconv.ParseUint(p[i+1:i+3], 16, 8); err == nil {
-				if v != '/' && v != '%' && v >= 0x20 && v != 0x7f {
-					b.WriteByte(byte(v))
-				} else {
-					b.WriteString(strings.ToUpper(p[i : i+3]))
-				}
-				i += 2
-				continue
-			}
-		}
-		b.WriteByte(p[i])
-	}
-	return escapeInvalidUTF8(b.String())
-}
-
-// escapeInvalidUTF8 percent-encodes each byte that is not part of valid
-// UTF-8, the form a browser sends it in and the engine keeps it in.
-func escapeInvalidUTF8(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			fmt.Fprintf(&b, "%%%02X", s[i])
-		} else {
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
-
 // target is a rule's "to" split for exporters: the part before any query,
 // the query without "?", and the fragment without "#".
 type target struct {
@@ -142,38 +96,50 @@ func isLocal(to string) bool {
 	return strings.HasPrefix(to, "/") && !strings.HasPrefix(to, "//")
 }
 
-// substitute replaces every placeholder of to that caps holds with the
-// result of repl(name), leaving other colons (https:, :8080) alone.
-func substitute(to string, caps map[string]bool, repl func(name string) string) string {
-	var b strings.Builder
-	for i := 0; i < len(to); i++ {
-		if to[i] == ':' {
-			j := nameEnd(to, i+1)
-			if name := to[i+1 : j]; name != "" && caps[name] {
-				b.WriteString(repl(name))
-				i = j - 1
-				continue
-			}
+// placeholders returns the placeholders of the target to that caps holds,
+// where the engine finds them (engine.TargetPlaceholders): other colons
+// (https:, :8080, a:b) are literal text.
+func placeholders(to string, caps map[string]bool) []engine.Placeholder {
+	all := engine.TargetPlaceholders(to)
+	out := all[:0]
+	for _, p := range all {
+		if caps[p.Name] {
+			out = append(out, p)
 		}
-		b.WriteByte(to[i])
 	}
+	return out
+}
+
+// substitute replaces every placeholder of to that caps holds with the
+// result of repl(name).
+func substitute(to string, caps map[string]bool, repl func(name string) string) string {
+	return substituteIn(to, 0, len(to), placeholders(to, caps), repl)
+}
+
+// substituteIn is to[lo:hi] with each of phs inside it replaced by
+// repl(name).
+func substituteIn(to string, lo, hi int, phs []engine.Placeholder, repl func(name string) string) string {
+	var b strings.Builder
+	for _, p := range phs {
+		if p.Start < lo || p.End > hi {
+			continue
+		}
+		b.WriteString(to[lo:p.Start])
+		b.WriteString(repl(p.Name))
+		lo = p.End
+	}
+	b.WriteString(to[lo:hi])
 	return b.String()
 }
 
-// nameEnd returns the end of the placeholder name that starts at s[i],
-// after its ":": a letter or "_", then letters, digits or "_". It is i when
-// no name starts there.
-func nameEnd(s string, i int) int {
-	j := i
-	for j < len(s) && (s[j] == '_' || 'a' <= s[j] && s[j] <= 'z' || 'A' <= s[j] && s[j] <= 'Z' || j > i && '0' <= s[j] && s[j] <= '9') {
-		j++
-	}
-	return j
+// endsInSplat reports whether the one placeholder of to that caps holds is
+// a :splat that ends it.
+func endsInSplat(to string, caps map[string]bool) bool {
+	phs := placeholders(to, caps)
+	return len(phs) == 1 && phs[0].Name == "splat" && phs[0].End == len(to)
 }
 
 // hasPlaceholder reports whether to uses any placeholder caps holds.
 func hasPlaceholder(to string, caps map[string]bool) bool {
-	found := false
-	substitute(to, caps, func(string) string { found = true; return "" })
-	return found
+	return len(placeholders(to, caps)) > 0
 }
