@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -242,7 +243,67 @@ func (p *parser) checkTarget(to string, at Pos) {
 	if !ok || host == "" || strings.Contains(rest, `\`) {
 		bad("to-url", fmt.Sprintf(`"to" is not a valid URL: %s`, quote(to)),
 			fmt.Sprintf(`write %s://host/path`, strings.ToLower(scheme)))
+		return
 	}
+	if user, after, found := strings.Cut(host, "@"); found {
+		bad("to-userinfo", fmt.Sprintf(`"to" has %q before its host: browsers go to %s, and the part before "@" only makes the address look like another site's`, user+"@", quote(after)),
+			`delete everything up to "@"`)
+		return
+	}
+	if msg, hint := checkHost(host); msg != "" {
+		bad("to-url", fmt.Sprintf(`"to" is not a valid URL: %s: %s`, quote(to), msg), hint)
+	}
+}
+
+// checkHost checks the host and optional port of an absolute "to" as
+// browsers parse them (the WHATWG URL standard), saying what is wrong.
+func checkHost(hostport string) (msg, hint string) {
+	host, port, hasPort := hostport, "", false
+	if strings.HasPrefix(hostport, "[") {
+		end := strings.IndexByte(hostport, ']')
+		if end < 0 {
+			return "the IPv6 address has no closing bracket", "write https://[2001:db8::1]/path"
+		}
+		host, port = hostport[:end+1], hostport[end+1:]
+		if a, err := netip.ParseAddr(host[1:end]); err != nil || !a.Is6() || a.Zone() != "" {
+			return fmt.Sprintf("%s is not an IPv6 address", quote(host)), ""
+		}
+		if port != "" {
+			if port, hasPort = strings.CutPrefix(port, ":"); !hasPort {
+				return fmt.Sprintf("%s follows the IPv6 address", quote(port)), "write [address]:port"
+			}
+		}
+	} else {
+		host, port, hasPort = strings.Cut(hostport, ":")
+		if strings.Contains(port, ":") {
+			return "it holds more than one \":\" before the path", "write an IPv6 address in brackets: https://[2001:db8::1]/path"
+		}
+		if host == "" {
+			hint := "write https://host:port/path"
+			if isPlaceholderName(port) {
+				hint = "placeholders are filled in the path, query and fragment only: write https://host/:" + port
+			}
+			return "it has no host before the port", hint
+		}
+		if i := strings.IndexAny(host, "<>[]^|"); i >= 0 {
+			return fmt.Sprintf("the host holds %s", quote(host[i:i+1])), `a host name holds letters, digits, "-" and "."`
+		}
+	}
+	if hasPort && port != "" {
+		if n, err := strconv.ParseUint(port, 10, 16); err != nil || strings.TrimLeft(port, "0123456789") != "" || n > 65535 {
+			hint := ""
+			if isPlaceholderName(port) {
+				hint = "placeholders are filled in the path, query and fragment only"
+			}
+			return fmt.Sprintf("the port %s is not a number from 0 to 65535", quote(port)), hint
+		}
+	}
+	return "", ""
+}
+
+// isPlaceholderName reports whether s could be the name of a placeholder.
+func isPlaceholderName(s string) bool {
+	return s != "" && (s[0] == '_' || unicode.IsLetter(rune(s[0])) && s[0] < utf8.RuneSelf)
 }
 
 func isScheme(s string) bool {
