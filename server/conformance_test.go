@@ -31,6 +31,19 @@ func (l ruleLog) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
+// next returns the rule of the next record, which the request for target
+// logs.
+func (l ruleLog) next(t *testing.T, target string) string {
+	t.Helper()
+	select {
+	case rule := <-l.rules:
+		return rule
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no access log record for %s", target)
+		return ""
+	}
+}
+
 // requestLine reports whether an HTTP/1.1 client can send target on a
 // request line at all: control characters and spaces cannot arrive, so the
 // cases with them test the engine alone.
@@ -55,7 +68,9 @@ func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' ||
 
 // TestConformance runs every conformance vector through the server over
 // HTTP: the request line as the vector gives it, the answer's status and
-// Location, and the rule from the access log.
+// Location, and the rule from the access log; once through the fast lane
+// (a redirect answered by Handler.ServeFast) and once through net/http
+// alone (Handler.ServeHTTP), which must answer and log alike.
 func TestConformance(t *testing.T) {
 	vectors, err := conformance.LoadAll()
 	if err != nil {
@@ -72,11 +87,10 @@ func TestConformance(t *testing.T) {
 		h.SetRules(c, v.Name, "")
 		ts := startServer(t, h)
 		t.Cleanup(ts.Close)
-		// Without an access log, redirects take the fast lane's shortest
-		// path (Handler.ServeFast): it must answer alike.
-		quiet := server.New(server.Config{})
-		quiet.SetRules(c, v.Name, "")
-		qts := startServer(t, quiet)
+		plainLog := ruleLog{make(chan string, 1)}
+		plain := server.New(server.Config{AccessLog: slog.New(plainLog)})
+		plain.SetRules(c, v.Name, "")
+		pts := startPlainServer(t, plain)
 		return func(host, path, rawQuery string) (int, string, string, bool) {
 			target := path
 			if rawQuery != "" {
@@ -108,15 +122,14 @@ func TestConformance(t *testing.T) {
 				return engineAnswer()
 			}
 			sent++
-			if q := rawGetHost(t, qts, host, target); q.status != r.status || q.header.Get("Location") != r.header.Get("Location") {
-				t.Errorf("GET %s (Host %s): %d %q without an access log, %d %q with one",
-					target, host, q.status, q.header.Get("Location"), r.status, r.header.Get("Location"))
+			rule := log.next(t, target)
+			p := rawGetHost(t, pts, host, target)
+			if p.status != r.status || p.header.Get("Location") != r.header.Get("Location") {
+				t.Errorf("GET %s (Host %s): %d %q from net/http alone, %d %q through the fast lane",
+					target, host, p.status, p.header.Get("Location"), r.status, r.header.Get("Location"))
 			}
-			var rule string
-			select {
-			case rule = <-log.rules:
-			case <-time.After(5 * time.Second):
-				t.Fatalf("no access log record for %s", target)
+			if plainRule := plainLog.next(t, target); plainRule != rule {
+				t.Errorf("GET %s (Host %s): rule %q logged by net/http alone, %q by the fast lane", target, host, plainRule, rule)
 			}
 			return r.status, r.header.Get("Location"), rule, rule != ""
 		}, nil

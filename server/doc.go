@@ -52,11 +52,11 @@
 // plain GET and HEAD requests itself and hands every connection with
 // anything else to net/http. For a GET, the fast lane first asks
 // Handler.ServeFast, which writes a redirect or a 404 from the compiled
-// table and the site without an http.Request, and passes a file it found
-// on to ServeHTTP (it declines while the access log is on, which needs the
-// request); everything else goes through ServeHTTP. Both answer alike,
-// field for field and body for body: the tests of package fastlane and the
-// conformance test here compare them.
+// table and the site without an http.Request (and logs it as ServeHTTP
+// would), and passes a file it found on to ServeHTTP; everything else goes
+// through ServeHTTP. Both answer and log alike, field for field and body
+// for body: the tests of package fastlane, the conformance test and the
+// access log test here compare them.
 //
 // # Reload
 //

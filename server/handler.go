@@ -106,7 +106,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	elapsed := time.Since(start)
 	h.metrics.observe(rec.status, elapsed)
 	if h.cfg.AccessLog != nil {
-		h.logAccess(r, &rec, rule, elapsed)
+		a := access{method: r.Method, host: r.Host, path: r.URL.EscapedPath(), query: r.URL.RawQuery,
+			remote: r.RemoteAddr, userAgent: r.UserAgent(), status: rec.status, bytes: rec.bytes,
+			rule: rule, elapsed: elapsed}
+		if rule != nil {
+			a.location = rec.Header().Get("Location")
+		}
+		h.logAccess(r.Context(), &a)
 	}
 }
 
@@ -175,13 +181,12 @@ func appendRedirectBody(b []byte, d engine.Decision) []byte {
 
 // ServeFast answers, for the fast lane (fastlane.Responder), a GET request
 // that a rule redirects, or that finds no file in the site (404), as
-// ServeHTTP would. It leaves the rest to ServeHTTP, and every request
-// while the access log is on (a record wants the http.Request). For a file
-// that is there, it passes the open file on, so that ServeHTTP does not
-// look up the rules or open the file again.
+// ServeHTTP would, access log record included. It leaves the rest to
+// ServeHTTP. For a file that is there, it passes the open file on, so that
+// ServeHTTP does not look up the rules or open the file again.
 func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 	st := h.rules.Load()
-	if h.fixedFields == nil || h.cfg.AccessLog != nil ||
+	if h.fixedFields == nil ||
 		h.cfg.HealthPath != "" && (r.Path == h.cfg.HealthPath || strings.IndexByte(r.Path, '%') >= 0) {
 		return false
 	}
@@ -204,7 +209,7 @@ func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 			a.Fields = append(a.Fields, "\r\n"...)
 			a.Fields = append(a.Fields, h.fixedFields...)
 			a.Body = appendRedirectBody(a.Body, d)
-			h.metrics.observe(d.Status, time.Since(start))
+			h.answered(r, a, start, d.Rule, d.Location)
 			return true
 		}
 	}
@@ -233,8 +238,20 @@ func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 		a.Fields = append(a.Fields, h.plainFixedFields...)
 		a.Body = append(a.Body, notFoundText...)
 	}
-	h.metrics.observe(http.StatusNotFound, time.Since(start))
+	h.answered(r, a, start, nil, "")
 	return true
+}
+
+// answered counts and logs a request ServeFast answered with a, as
+// ServeHTTP does its own.
+func (h *Handler) answered(r *fastlane.Request, a *fastlane.Answer, start time.Time, rule *rules.Rule, location string) {
+	elapsed := time.Since(start)
+	h.metrics.observe(a.Status, elapsed)
+	if h.cfg.AccessLog != nil {
+		h.logAccess(context.Background(), &access{method: http.MethodGet, host: r.Host, path: r.Path,
+			query: r.RawQuery, remote: r.RemoteAddr, userAgent: r.Field("User-Agent"), status: a.Status,
+			bytes: int64(len(a.Body)), rule: rule, location: location, elapsed: elapsed})
+	}
 }
 
 // Handler is a fastlane.Responder: were ServeFast's signature to drift,
@@ -369,24 +386,34 @@ func (w *recorder) WriteString(s string) (int, error) {
 // Unwrap lets http.ResponseController reach the connection.
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-func (h *Handler) logAccess(r *http.Request, w *recorder, rule *rules.Rule, elapsed time.Duration) {
+// access is what an access log record tells of one request.
+type access struct {
+	method, host, path, query, remote, userAgent string
+	status                                       int
+	bytes                                        int64
+	rule                                         *rules.Rule // the rule that answered, if one did
+	location                                     string      // its Location
+	elapsed                                      time.Duration
+}
+
+func (h *Handler) logAccess(ctx context.Context, a *access) {
 	attrs := []slog.Attr{
-		slog.String("method", r.Method),
-		slog.String("host", r.Host),
-		slog.String("path", r.URL.EscapedPath()),
-		slog.Int("status", w.status),
-		slog.Int64("bytes", w.bytes),
-		slog.Duration("duration", elapsed),
-		slog.String("remote", r.RemoteAddr),
+		slog.String("method", a.method),
+		slog.String("host", a.host),
+		slog.String("path", a.path),
+		slog.Int("status", a.status),
+		slog.Int64("bytes", a.bytes),
+		slog.Duration("duration", a.elapsed),
+		slog.String("remote", a.remote),
 	}
-	if r.URL.RawQuery != "" {
-		attrs = append(attrs, slog.String("query", r.URL.RawQuery))
+	if a.query != "" {
+		attrs = append(attrs, slog.String("query", a.query))
 	}
-	if rule != nil {
-		attrs = append(attrs, slog.String("rule", rule.Source), slog.String("location", w.Header().Get("Location")))
+	if a.rule != nil {
+		attrs = append(attrs, slog.String("rule", a.rule.Source), slog.String("location", a.location))
 	}
-	if ua := r.UserAgent(); ua != "" {
-		attrs = append(attrs, slog.String("user_agent", ua))
+	if a.userAgent != "" {
+		attrs = append(attrs, slog.String("user_agent", a.userAgent))
 	}
-	h.cfg.AccessLog.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+	h.cfg.AccessLog.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 }

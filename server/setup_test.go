@@ -119,6 +119,17 @@ type reply struct {
 	body   string
 }
 
+// startPlainServer serves h over real HTTP through net/http alone, as
+// signpost serve --fast-lane=false does.
+func startPlainServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config = server.NewHTTPServer(h, nil)
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return ts
+}
+
 // do sends a request with the given headers ("Name: value" pairs).
 func do(t *testing.T, method, url string, headers ...string) reply {
 	t.Helper()

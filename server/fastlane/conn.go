@@ -331,7 +331,8 @@ func (c *conn) serveFast(uri string) (answered, keepAlive bool) {
 		return false, false
 	}
 	r := &c.fastReq
-	*r = Request{Host: c.hostOf(h), Path: uri[:pathLen], Close: h.close, Start: c.now}
+	*r = Request{Host: c.hostOf(h), Path: uri[:pathLen], Close: h.close, Start: c.now,
+		RemoteAddr: c.tmpl.RemoteAddr, fields: h.fields}
 	if pathLen < len(uri) {
 		r.RawQuery = uri[pathLen+1:]
 	}

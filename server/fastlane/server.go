@@ -24,6 +24,21 @@ type Request struct {
 	Close bool
 	// Start is when the fast lane took the request, for timing it.
 	Start time.Time
+	// RemoteAddr is the client's address, as http.Request.RemoteAddr.
+	RemoteAddr string
+
+	fields [][2][]byte // the head's fields but Host, as the client sent them
+}
+
+// Field returns the value of the request's first header field named name,
+// in any case, as http.Header.Get would; "" when there is none.
+func (r *Request) Field(name string) string {
+	for _, f := range r.fields {
+		if foldEqual(f[0], name) {
+			return string(f[1])
+		}
+	}
+	return ""
 }
 
 // Answer is a complete response from a Responder.
