@@ -96,6 +96,13 @@ func (f *serveFlags) validate(env *Env) int {
 }
 
 func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
+	// Everything serve writes to standard error (the logs, the access log
+	// above all) goes out in batches, at least every 100 ms.
+	logs := newLogBuffer(env.Stderr, 100*time.Millisecond)
+	defer logs.Close()
+	buffered := *env
+	buffered.Stderr = logs
+	env = &buffered
 	var lh slog.Handler = slog.NewTextHandler(env.Stderr, nil)
 	if f.logFormat == "json" {
 		lh = slog.NewJSONHandler(env.Stderr, nil)
@@ -172,6 +179,7 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 		})
 		fmt.Fprintf(env.Stderr, "signpost: metrics at %s/metrics\n", openURL(mln.Addr()))
 	}
+	logs.Flush() // what was said while starting, before the URL to open
 	fmt.Fprintf(env.Stdout, "serving %s with %d rules from %s at %s/\n", siteArg, len(c.Set.Rules), src, openURL(ln.Addr()))
 	hs := server.NewHTTPServer(h, log)
 	var srv server.Runner = hs
