@@ -199,7 +199,7 @@ func derivedURLs(set *rules.Set) []string {
 				segs[i] = "v1"
 			}
 		}
-		p := strings.Join(segs, "/")
+		p := sendable(strings.Join(segs, "/"))
 		if src.Splat {
 			p += "a/b"
 		}
@@ -210,6 +210,24 @@ func derivedURLs(set *rules.Set) []string {
 		out = append(out, prefix+p, prefix+engine.ToggleSlash(p), prefix+p+"?utm_source=test&x=1")
 	}
 	return out
+}
+
+// sendable is the path p as a client sends it: a "%" that does not start
+// an escape (which the engine reads as itself) is sent as %25.
+func sendable(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' && (i+2 >= len(p) || !isHex(p[i+1]) || !isHex(p[i+2])) {
+			b.WriteString("%25")
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // exportSets are the rule sets the exported configurations are run with:
@@ -562,44 +580,104 @@ func TestExportApacheRunsInApache(t *testing.T) {
 }
 
 // TestExportOddSourcesRunInServers: keys with spaces, quotes, braces,
-// semicolons, "$", backslashes and non-ASCII letters make configurations
-// each server accepts, and answer as the engine does (rules a format
-// cannot express are left out and named).
+// semicolons, "$", backslashes and non-ASCII letters (testdata/hostile), and
+// keys holding escapes the engine keeps (%25, %2F, control characters,
+// bytes not UTF-8: testdata/escapes), make configurations each server
+// accepts, and answer as the engine does (rules a format cannot express are
+// left out and named).
 func TestExportOddSourcesRunInServers(t *testing.T) {
-	set, ds := rules.Load("testdata/hostile/redirects.json")
-	if ds.HasErrors() {
-		t.Fatal(ds.Err())
+	// want names, for each server whose export is run, the problems it
+	// reports: a source and a part of the message.
+	type want map[string]string
+	for _, tc := range []struct {
+		file string
+		want map[string]want
+	}{
+		{"hostile", map[string]want{
+			"nginx":  {"/t/:id": `nginx reads "$" in a target`},
+			"caddy":  {},
+			"apache": {"/q\"uote": `apache cannot quote '"'`, "/pat ter\"n/*": `apache cannot quote '"'`},
+		}},
+		{"escapes", map[string]want{
+			"nginx": {
+				"/a%2Fb":      `warning: "/a%2Fb": nginx decodes %2F before matching: this rule also matches "/a/b"`,
+				"/c%2fd/*":    `warning: "/c%2fd/*": nginx decodes %2F before matching: this rule also matches "/c/d/*"`,
+				"/nul%00":     "error: \"/nul%00\": nginx answers 400 to a path holding %00",
+				"/p%2F..%2Fq": `error: "/p%2F..%2Fq": nginx resolves "." and ".." segments`,
+			},
+		}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			set, ds := rules.Load(filepath.Join("testdata", tc.file, "redirects.json"))
+			if ds.HasErrors() {
+				t.Fatal(ds.Err())
+			}
+			tab := compileTable(t, set)
+			for server, want := range tc.want {
+				t.Run(server, func(t *testing.T) {
+					var conf []byte
+					var probs []Problem
+					var run func([]byte, *rules.Set)
+					switch server {
+					case "nginx":
+						if _, err := os.Stat("/usr/sbin/nginx"); err != nil {
+							t.Skip("nginx is not installed")
+						}
+						conf, probs = ExportNginx(set, ExportOptions{Table: tab})
+						run = func(conf []byte, kept *rules.Set) { checkServer(t, runNginx(t, "/usr/sbin/nginx", conf), kept, nil) }
+					case "caddy":
+						caddy, err := exec.LookPath("caddy")
+						if err != nil {
+							t.Skip("caddy is not installed")
+						}
+						conf, probs = ExportCaddy(set, ExportOptions{Table: tab})
+						run = func(conf []byte, kept *rules.Set) { checkServer(t, runCaddy(t, caddy, conf), kept, nil) }
+					case "apache":
+						apache, modules := apacheBinary(t)
+						conf, probs = ExportApache(set, ExportOptions{Table: tab})
+						run = func(conf []byte, kept *rules.Set) {
+							checkServerPages(t, runApache(t, apache, modules, conf), kept, nil, 0)
+						}
+					}
+					checkProblems(t, probs, want)
+					run(conf, keptRules(set, probs))
+				})
+			}
+		})
 	}
-	tab := compileTable(t, set)
-	kept := func(probs []Problem) *rules.Set {
-		out := &rules.Set{File: set.File}
-		for _, r := range set.Rules {
-			dropped := false
-			for _, p := range probs {
-				dropped = dropped || (!p.Warning && p.Source == r.Source)
-			}
-			if !dropped {
-				r.Index = len(out.Rules)
-				out.Rules = append(out.Rules, r)
-			}
+}
+
+// checkProblems compares an export's problems with want: a part of the
+// message for each source that has one.
+func checkProblems(t *testing.T, probs []Problem, want map[string]string) {
+	t.Helper()
+	got := map[string]bool{}
+	for _, p := range probs {
+		got[p.Source] = true
+		if w, ok := want[p.Source]; !ok || !strings.Contains(p.String(), w) {
+			t.Errorf("unexpected problem %s", p)
 		}
-		return out
 	}
-	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
-		t.Run("nginx", func(t *testing.T) {
-			conf, probs := ExportNginx(set, ExportOptions{Table: tab})
-			checkServer(t, runNginx(t, "/usr/sbin/nginx", conf), kept(probs), nil)
-		})
+	for src, w := range want {
+		if !got[src] {
+			t.Errorf("%q: no problem reported, want one with %q", src, w)
+		}
 	}
-	if caddy, err := exec.LookPath("caddy"); err == nil {
-		t.Run("caddy", func(t *testing.T) {
-			conf, probs := ExportCaddy(set, ExportOptions{Table: tab})
-			checkServer(t, runCaddy(t, caddy, conf), kept(probs), nil)
-		})
+}
+
+// keptRules is set without the rules an export left out (an error
+// problem names them).
+func keptRules(set *rules.Set, probs []Problem) *rules.Set {
+	out := &rules.Set{File: set.File}
+	for _, r := range set.Rules {
+		dropped := false
+		for _, p := range probs {
+			dropped = dropped || (!p.Warning && p.Source == r.Source)
+		}
+		if !dropped {
+			r.Index = len(out.Rules)
+			out.Rules = append(out.Rules, r)
+		}
 	}
-	t.Run("apache", func(t *testing.T) {
-		apache, modules := apacheBinary(t)
-		conf, probs := ExportApache(set, ExportOptions{Table: tab})
-		checkServerPages(t, runApache(t, apache, modules, conf), kept(probs), nil, 0)
-	})
+	return out
 }

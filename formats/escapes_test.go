@@ -1,0 +1,45 @@
+package formats
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/signposthq/signpost/rules"
+)
+
+// escapeRules are the rules the tests of escaped keys export: %25, %2F, a
+// control character and a byte that is not UTF-8 kept as escapes by the
+// engine, and a plain key that only %2F tells apart from another.
+func escapeRules() *rules.Set {
+	return &rules.Set{File: "redirects.json", Rules: []rules.Rule{
+		{Source: "/100%25-off", To: "/sale", Status: 301, Index: 0},
+		{Source: "/a%2fb", To: "/x", Status: 301, Index: 1},
+		{Source: "/a/b", To: "/y", Status: 301, Index: 2},
+		{Source: "/bell%07", To: "/x", Status: 301, Index: 3},
+		{Source: "/lat%E9/*", To: "/l/:splat", Status: 301, Index: 4},
+	}}
+}
+
+// TestExportNginxWritesDecodedKeys: nginx matches $uri, where every escape
+// is decoded; a key only %2F tells from another cannot be written.
+func TestExportNginxWritesDecodedKeys(t *testing.T) {
+	set := escapeRules()
+	out, probs := ExportNginx(set, ExportOptions{Table: compileTable(t, set)})
+	checkProblems(t, probs, map[string]string{
+		"/a%2fb": `warning: "/a%2fb": nginx decodes %2F before matching: this rule also matches "/a/b"`,
+		"/a/b":   `error: "/a/b": nginx decodes %2F before matching and cannot tell this rule from "/a%2fb"`,
+	})
+	for _, want := range []string{
+		"location = \"/100%-off\" {\n\treturn 301 \"/sale$signpost_q\";",
+		"location = \"/a/b\" {\n\treturn 301 \"/x$signpost_q\";",
+		`location ~ "^/bell\\x07/?$" {`,
+		`location ~ "^/lat\\xE9(?:/(?P<sp_splat>`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the export lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "%2") || strings.Contains(string(out), "return 301 \"/y") {
+		t.Errorf("the export holds an escape nginx never matches, or the rule it cannot tell apart:\n%s", out)
+	}
+}
