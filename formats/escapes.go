@@ -3,6 +3,7 @@ package formats
 import (
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -72,6 +73,16 @@ var encodedSlash = regexp.MustCompile(`(?i)%2F`)
 // that decodes %2F also matches.
 func withSlashes(key string) string {
 	return encodedSlash.ReplaceAllString(key, "/")
+}
+
+// cleanSlashes is a decoded path as Caddy matches it: slashes merged and
+// "." and ".." segments resolved, a trailing slash kept.
+func cleanSlashes(p string) string {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // hasDotSegment reports whether a decoded path holds a "." or ".."

@@ -43,3 +43,24 @@ func TestExportNginxWritesDecodedKeys(t *testing.T) {
 		t.Errorf("the export holds an escape nginx never matches, or the rule it cannot tell apart:\n%s", out)
 	}
 }
+
+// TestExportCaddyWritesDecodedKeys: path_regexp matches the decoded path,
+// where Go reads a byte that is not UTF-8 as U+FFFD.
+func TestExportCaddyWritesDecodedKeys(t *testing.T) {
+	set := escapeRules()
+	out, probs := ExportCaddy(set, ExportOptions{Table: compileTable(t, set)})
+	checkProblems(t, probs, map[string]string{
+		"/a%2fb":    `warning: "/a%2fb": caddy decodes %2F before matching: this rule also matches "/a/b"`,
+		"/lat%E9/*": `warning: "/lat%E9/*": caddy reads a byte that is not UTF-8 as U+FFFD: this rule also matches any such byte, or U+FFFD, where the key has %E9`,
+	})
+	for _, want := range []string{
+		`path_regexp sp1 "^/100%-off/?$"`,
+		`path_regexp sp2 "^/a/b/?$"`,
+		`path_regexp sp4 "^/bell\x07/?$"`,
+		`path_regexp sp5 "^/lat\x{FFFD}(?:/(?P<sp_splat>`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the export lacks %q:\n%s", want, out)
+		}
+	}
+}

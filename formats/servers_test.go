@@ -605,6 +605,12 @@ func TestExportOddSourcesRunInServers(t *testing.T) {
 				"/nul%00":     "error: \"/nul%00\": nginx answers 400 to a path holding %00",
 				"/p%2F..%2Fq": `error: "/p%2F..%2Fq": nginx resolves "." and ".." segments`,
 			},
+			"caddy": {
+				"/a%2Fb":      `warning: "/a%2Fb": caddy decodes %2F before matching: this rule also matches "/a/b"`,
+				"/c%2fd/*":    `warning: "/c%2fd/*": caddy decodes %2F before matching: this rule also matches "/c/d/*"`,
+				"/lat%E9":     `warning: "/lat%E9": caddy reads a byte that is not UTF-8 as U+FFFD`,
+				"/p%2F..%2Fq": `error: "/p%2F..%2Fq": caddy merges slashes and resolves "." and ".." segments`,
+			},
 		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
