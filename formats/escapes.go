@@ -150,3 +150,13 @@ func pcreByte(c byte) string { return fmt.Sprintf(`\x%02X`, c) }
 // goInvalidByte matches a byte that is not UTF-8 in Go's regular
 // expressions (Caddy), which read each such byte as U+FFFD.
 func goInvalidByte(byte) string { return `\x{FFFD}` }
+
+// caseByteProblem reports a key holding a byte that is not UTF-8 for a
+// PCRE server asked to ignore case, which it does only in UTF mode (see
+// pcreCaseFlag), where no path can hold such a byte; "" when there is none.
+func caseByteProblem(opts ExportOptions, esc escapeSet) string {
+	if !opts.CaseInsensitive || esc.NonUTF8 == "" {
+		return ""
+	}
+	return "matches regardless of case only in UTF-8 mode, where no path holds the byte " + esc.NonUTF8
+}

@@ -64,3 +64,25 @@ func TestExportCaddyWritesDecodedKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestExportApacheWritesDecodedKeys: mod_rewrite matches the decoded
+// URL-path, where AllowEncodedSlashes NoDecode keeps %2F as sent.
+func TestExportApacheWritesDecodedKeys(t *testing.T) {
+	set := escapeRules()
+	out, probs := ExportApache(set, ExportOptions{Table: compileTable(t, set)})
+	checkProblems(t, probs, map[string]string{
+		"/a%2fb": `warning: "/a%2fb": apache answers 404 to a path holding %2F unless the virtual host sets AllowEncodedSlashes NoDecode`,
+	})
+	for _, want := range []string{
+		"# Rules for paths holding %2F need, in the virtual host: AllowEncodedSlashes NoDecode\nRewriteEngine On\n",
+		`RewriteRule "^/?100%-off/?$" "/sale" [R=301,L,NE]`,
+		`RewriteRule "^/?a%2[Ff]b/?$" "/x" [R=301,L,NE]`,
+		`RewriteRule "^/?a/b/?$" "/y" [R=301,L,NE]`,
+		`RewriteRule "^/?bell\x07/?$" "/x" [R=301,L,NE]`,
+		`RewriteRule "^/?lat\xE9(?:/(`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the export lacks %q:\n%s", want, out)
+		}
+	}
+}

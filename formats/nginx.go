@@ -55,8 +55,8 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 		case hasDotSegment(decodePath(engine.CanonicalPath(src.Path))):
 			probs = append(probs, problem(set, r, `nginx resolves "." and ".." segments of the decoded path before matching: no request reaches this rule`))
 			continue
-		case opts.CaseInsensitive && esc.NonUTF8 != "":
-			probs = append(probs, problem(set, r, "nginx matches regardless of case only in UTF-8 mode, where no path holds the byte %s", esc.NonUTF8))
+		case caseByteProblem(opts, esc) != "":
+			probs = append(probs, problem(set, r, "nginx %s", caseByteProblem(opts, esc)))
 			continue
 		}
 		caps := src.captures()

@@ -537,6 +537,8 @@ ErrorLog %[1]s/error.log
 LoadModule mpm_event_module %[3]s/mod_mpm_event.so
 LoadModule rewrite_module %[3]s/mod_rewrite.so
 DocumentRoot %[1]s/empty
+# As the export asks for rules whose path holds %%2F.
+AllowEncodedSlashes NoDecode
 Include %[1]s/redirects.conf
 `, dir, port, modules)
 	if err := os.Mkdir(filepath.Join(dir, "empty"), 0o755); err != nil {
@@ -604,6 +606,13 @@ func TestExportOddSourcesRunInServers(t *testing.T) {
 				"/c%2fd/*":    `warning: "/c%2fd/*": nginx decodes %2F before matching: this rule also matches "/c/d/*"`,
 				"/nul%00":     "error: \"/nul%00\": nginx answers 400 to a path holding %00",
 				"/p%2F..%2Fq": `error: "/p%2F..%2Fq": nginx resolves "." and ".." segments`,
+			},
+			"apache": {
+				"/a%2Fb":   `warning: "/a%2Fb": apache answers 404 to a path holding %2F unless the virtual host sets AllowEncodedSlashes NoDecode`,
+				"/c%2fd/*": `warning: "/c%2fd/*": apache answers 404 to a path holding %2F unless`,
+				"/nul%00":  "error: \"/nul%00\": apache answers 404 to a path holding %00 before any rule",
+				// With NoDecode no "." or ".." segment appears.
+				"/p%2F..%2Fq": `warning: "/p%2F..%2Fq": apache answers 404 to a path holding %2F unless`,
 			},
 			"caddy": {
 				"/a%2Fb":      `warning: "/a%2Fb": caddy decodes %2F before matching: this rule also matches "/a/b"`,
