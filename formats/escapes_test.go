@@ -86,3 +86,38 @@ func TestExportApacheWritesDecodedKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestExportS3WritesObjectKeys: S3 compares KeyPrefixEquals with the
+// object key, the path decoded (%2F included); keys are UTF-8 and the XML
+// 1.0 that carries them holds no control character but tab, LF and CR.
+func TestExportS3WritesObjectKeys(t *testing.T) {
+	set := &rules.Set{File: "redirects.json", Rules: []rules.Rule{
+		{Source: "/100%25-off/*", To: "/sale/:splat", Status: 301, Index: 0},
+		{Source: "/a%2fb/*", To: "/x/", Status: 301, Index: 1},
+		{Source: "/bell%07/*", To: "/x/", Status: 301, Index: 2},
+		{Source: "/tab%09x/*", To: "/t/", Status: 301, Index: 3},
+		{Source: "/lat%E9/*", To: "/l/", Status: 301, Index: 4},
+		{Source: "/caf%C3%A9-*", To: "/cafe", Status: 301, Index: 5},
+	}}
+	out, probs := ExportS3RoutingRules(set, ExportOptions{})
+	checkProblems(t, probs, map[string]string{
+		"/100%25-off/*": `warning: "/100%25-off/*": S3 does not apply KeyPrefixEquals "100%-off/" to "/100%-off" itself`,
+		"/a%2fb/*":      `warning: "/a%2fb/*": S3 compares KeyPrefixEquals with the decoded object key, where %2F is "/": this rule also matches "/a/b/*"`,
+		"/bell%07/*":    `error: "/bell%07/*": S3 routing rules are XML 1.0, which cannot hold the control character %07`,
+		"/tab%09x/*":    `warning: "/tab%09x/*": S3 does not apply KeyPrefixEquals`,
+		"/lat%E9/*":     `error: "/lat%E9/*": S3 object keys are UTF-8: no key holds the byte %E9`,
+	})
+	for _, want := range []string{
+		"<KeyPrefixEquals>100%-off/</KeyPrefixEquals>",
+		"<KeyPrefixEquals>a/b/</KeyPrefixEquals>",
+		"<KeyPrefixEquals>tab&#x9;x/</KeyPrefixEquals>",
+		"<KeyPrefixEquals>café-</KeyPrefixEquals>",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the export lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "bell") || strings.Contains(string(out), "lat") {
+		t.Errorf("the export holds a key S3 cannot carry:\n%s", out)
+	}
+}

@@ -662,20 +662,21 @@ func TestExportOddSourcesRunInServers(t *testing.T) {
 	}
 }
 
-// checkProblems compares an export's problems with want: a part of the
-// message for each source that has one.
+// checkProblems compares an export's problems with want: the sources that
+// have problems, and for each a part of the message of one of them.
 func checkProblems(t *testing.T, probs []Problem, want map[string]string) {
 	t.Helper()
-	got := map[string]bool{}
+	found := map[string]bool{}
 	for _, p := range probs {
-		got[p.Source] = true
-		if w, ok := want[p.Source]; !ok || !strings.Contains(p.String(), w) {
+		w, ok := want[p.Source]
+		if !ok {
 			t.Errorf("unexpected problem %s", p)
 		}
+		found[p.Source] = found[p.Source] || strings.Contains(p.String(), w)
 	}
 	for src, w := range want {
-		if !got[src] {
-			t.Errorf("%q: no problem reported, want one with %q", src, w)
+		if !found[src] {
+			t.Errorf("%q: no problem reported with %q in %v", src, w, probs)
 		}
 	}
 }
