@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/signposthq/signpost/rules"
@@ -18,23 +19,52 @@ import (
 // are taken from the request line, still encoded, when it has the usual
 // encoding (a condition on THE_REQUEST), and decoded from the path
 // otherwise.
+//
+// mod_rewrite matches the decoded URL-path, so patterns match decoded text
+// (%25 is "%", a control character or a byte that is not UTF-8 \xHH).
+// Apache answers 404 to a path holding %00, and to one holding %2F unless
+// AllowEncodedSlashes is set; with NoDecode, which this export asks for,
+// %2F stays in the path as sent and the pattern matches it as the engine
+// does.
 func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	var b bytes.Buffer
 	ordered, probs := precedenceOrder(set, opts)
 	b.WriteString(header(set, "#", "Apache redirects"))
-	b.WriteString("# For the virtual host configuration or .htaccess; needs mod_rewrite.\nRewriteEngine On\n")
+	b.WriteString("# For the virtual host configuration or .htaccess; needs mod_rewrite.\n")
+	head := b.Len()
+	b.WriteString("RewriteEngine On\n")
+	// With AllowEncodedSlashes NoDecode, %2F stays in the path as sent.
+	lit := decodedLiteral(pcreByte, func(c byte) string {
+		if c == '/' {
+			return "%2[Ff]"
+		}
+		return ""
+	})
+	slashes := false
 	for _, r := range ordered {
 		if strings.ContainsAny(r.Source+r.To, "\"") {
 			probs = append(probs, problem(set, r, `apache cannot quote '"' in a rule; percent-encode it as %%22`))
 			continue
 		}
 		src := parseSource(r.Source)
+		esc := src.escapes()
+		switch {
+		case esc.Nul:
+			probs = append(probs, problem(set, r, "apache answers 404 to a path holding %%00 before any rule: no request reaches this rule"))
+			continue
+		case caseByteProblem(opts, esc) != "":
+			probs = append(probs, problem(set, r, "apache %s", caseByteProblem(opts, esc)))
+			continue
+		case esc.Slash:
+			slashes = true
+			probs = append(probs, warning(set, r, "apache answers 404 to a path holding %%2F unless the virtual host sets AllowEncodedSlashes NoDecode (not allowed in .htaccess); with it, this rule matches as signpost does"))
+		}
 		names := src.captureNames()
 		if len(names) > 9 {
 			probs = append(probs, problem(set, r, "mod_rewrite has only $1 to $9 for captured values; the source captures %d", len(names)))
 			continue
 		}
-		pattern := opts.pcreCaseFlag() + "^/?" + strings.TrimPrefix(src.regex(false, r.To), "^/")
+		pattern := opts.pcreCaseFlag() + "^/?" + strings.TrimPrefix(src.serverRegex(false, r.To, lit), "^/")
 		cond := ""
 		if src.Host != "" {
 			cond = fmt.Sprintf("RewriteCond %%{HTTP_HOST} \"^%s(:[0-9]+)?$\" [NC]\n", regexp.QuoteMeta(src.Host))
@@ -45,7 +75,7 @@ func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 		}
 		caps := src.captures()
 		t := splitTarget(r.To)
-		esc := strings.NewReplacer(`$`, `\$`, `%`, `\%`)
+		subst := strings.NewReplacer(`$`, `\$`, `%`, `\%`)
 		// ref writes a captured value: $N from the rule's pattern (decoded),
 		// or %N from the last condition, the request line (still encoded).
 		ref := func(sigil string) func(string) string {
@@ -73,7 +103,7 @@ func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			case t.HasFragment:
 				// mod_rewrite would append the query after the fragment:
 				// write it in place for requests that have one.
-				with := renderTarget(esc.Replace(r.To), caps, true, ref(v.sigil), func(hasQuery bool) string {
+				with := renderTarget(subst.Replace(r.To), caps, true, ref(v.sigil), func(hasQuery bool) string {
 					if hasQuery {
 						return "&%{QUERY_STRING}"
 					}
@@ -84,9 +114,14 @@ func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			case t.HasQuery:
 				flags += ",QSA"
 			}
-			to := renderTarget(esc.Replace(r.To), caps, false, ref(v.sigil), nil)
+			to := renderTarget(subst.Replace(r.To), caps, false, ref(v.sigil), nil)
 			fmt.Fprintf(&b, "%s%sRewriteRule \"%s\" \"%s\" [%s]\n", cond, v.cond, pattern, to, flags)
 		}
 	}
-	return b.Bytes(), probs
+	out := b.Bytes()
+	if slashes {
+		note := "# Rules for paths holding %2F need, in the virtual host: AllowEncodedSlashes NoDecode\n"
+		out = slices.Concat(out[:head:head], []byte(note), out[head:])
+	}
+	return out, probs
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/rules"
 )
 
@@ -12,7 +13,14 @@ import (
 // site block. The rules sit in one "route" block, which Caddy runs in the
 // order written, so they are written in the engine's order of precedence;
 // each matches the path with a regular expression that ignores one trailing
-// slash. A rule that keeps the query string has two handlers, one for
+// slash.
+//
+// path_regexp matches the decoded path (every escape decoded, slashes
+// merged, "." and ".." resolved), so the expressions match decoded text:
+// %25 is "%", a control character \xHH. Caddy cannot tell %2F from "/"
+// and reads a byte that is not UTF-8 as U+FFFD: warnings name what such
+// rules also match. A key that merging or resolving would change cannot be
+// reached. A rule that keeps the query string has two handlers, one for
 // requests with a query and one for requests without, so that no stray "?"
 // is sent.
 func ExportCaddy(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
@@ -26,6 +34,18 @@ func ExportCaddy(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			continue
 		}
 		src := parseSource(r.Source)
+		if p := decodePath(engine.CanonicalPath(src.Path)); cleanSlashes(p) != p {
+			probs = append(probs, problem(set, r, `caddy merges slashes and resolves "." and ".." segments of the decoded path before matching: no request reaches this rule`))
+			continue
+		}
+		esc := src.escapes()
+		if esc.Slash {
+			probs = append(probs, warning(set, r, "caddy decodes %%2F before matching: this rule also matches %q", withSlashes(r.Source)))
+		}
+		if esc.NonUTF8 != "" {
+			probs = append(probs, warning(set, r, "caddy reads a byte that is not UTF-8 as U+FFFD: this rule also matches any such byte, or U+FFFD, where the key has %s", esc.NonUTF8))
+		}
+		re := opts.caseFlag() + src.serverRegex(true, r.To, decodedLiteral(goInvalidByte, nil))
 		caps := src.captures()
 		name := fmt.Sprintf("sp%d", i+1)
 		matcher := func(suffix, extra string) {
@@ -33,7 +53,7 @@ func ExportCaddy(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			if src.Host != "" {
 				fmt.Fprintf(&b, "\t\thost %s\n", src.Host)
 			}
-			fmt.Fprintf(&b, "\t\tpath_regexp %s %s\n", name, caddyQuote(opts.caseFlag()+src.regex(true, r.To)))
+			fmt.Fprintf(&b, "\t\tpath_regexp %s %s\n", name, caddyQuote(re))
 			if extra != "" {
 				fmt.Fprintf(&b, "\t\t%s\n", extra)
 			}

@@ -28,7 +28,13 @@ const ctl = `\x00-\x1f\x7f`
 // set, and with the captures that start the path of target (a rule's "to")
 // kept from starting with a slash or backslash.
 func (s source) regex(named bool, target string) string {
-	syn := pathSyntax{exclude: ctl, literal: regexp.QuoteMeta, end: "$"}
+	return s.serverRegex(named, target, regexp.QuoteMeta)
+}
+
+// serverRegex is regex with literal text written by literal: for the path
+// as a server decodes it, decodedLiteral.
+func (s source) serverRegex(named bool, target string, literal func(string) string) string {
+	syn := pathSyntax{exclude: ctl, literal: literal, end: "$"}
 	if named {
 		syn.group = "sp_"
 	}

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"regexp"
 	"strings"
@@ -18,7 +19,14 @@ import (
 // "$host$uri" at the server level, before any location, as they take
 // precedence. The query string is appended unless the rule drops it.
 //
-// nginx matches the decoded, normalized path ($uri); captured values are
+// nginx matches the decoded, normalized path ($uri), where every escape is
+// decoded: the rules are written in that form ("/100%25-off" is
+// "/100%-off"), a control character or a byte that is not UTF-8 as \xHH in
+// a regular expression. nginx cannot tell %2F from "/" (a warning names
+// what such a rule also matches, an error the rule that would take the
+// same location as another), answers 400 to %00, and resolves "." and ".."
+// segments that decoding makes: those rules cannot be written. Captured
+// values are
 // written into the Location as the client sent them (from $request_uri,
 // still percent-encoded) when the raw path has the usual encoding, and as
 // decoded otherwise; a target that holds "$" cannot be
@@ -32,13 +40,25 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	b.WriteString("# With it in the server block: absolute_redirect off; (keeps path targets relative)\n")
 	b.WriteString("# and merge_slashes off; (so /a//b is not /a/b, as signpost decides).\n")
 	b.WriteString("set $signpost_q \"\";\nset $signpost_qa \"\";\nif ($args != \"\") {\n\tset $signpost_q \"?$args\";\n\tset $signpost_qa \"&$args\";\n}\n")
-	seen := map[string]bool{}
+	seen := map[string]string{} // exact locations written, and the source of each
 	for _, r := range ordered {
 		if strings.Contains(r.To, "$") {
 			probs = append(probs, problem(set, r, `nginx reads "$" in a target as a variable; percent-encode it as %%24`))
 			continue
 		}
 		src := parseSource(r.Source)
+		esc := src.escapes()
+		switch {
+		case esc.Nul:
+			probs = append(probs, problem(set, r, "nginx answers 400 to a path holding %%00: no request reaches this rule"))
+			continue
+		case hasDotSegment(decodePath(engine.CanonicalPath(src.Path))):
+			probs = append(probs, problem(set, r, `nginx resolves "." and ".." segments of the decoded path before matching: no request reaches this rule`))
+			continue
+		case caseByteProblem(opts, esc) != "":
+			probs = append(probs, problem(set, r, "nginx %s", caseByteProblem(opts, esc)))
+			continue
+		}
 		caps := src.captures()
 		ret := func(prefix string) string {
 			if r.Status == rules.StatusGone {
@@ -62,32 +82,41 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 			re := opts.pcreCaseFlag() + "^" + prefix + strings.TrimPrefix(src.rawRegex(r.To, ""), "^")
 			return fmt.Sprintf("if (%s ~ %s) {\n\t%s\n}\n", variable, nginxQuote(re), ret("sp_raw_"))
 		}
+		lit := decodedLiteral(pcreByte, nil)
+		exactPath := decodePath(engine.TrimSlash(engine.CanonicalPath(src.Path)))
 		switch {
 		case src.Host != "":
 			if raw {
 				hosts.WriteString(rawIf("$signpost_hostraw", regexp.QuoteMeta(src.Host)))
 			}
-			re := opts.pcreCaseFlag() + "^" + regexp.QuoteMeta(src.Host) + strings.TrimPrefix(src.regex(true, r.To), "^")
+			re := opts.pcreCaseFlag() + "^" + regexp.QuoteMeta(src.Host) + strings.TrimPrefix(src.serverRegex(true, r.To, lit), "^")
 			fmt.Fprintf(&hosts, "if ($signpost_hostpath ~ %s) {\n\t%s\n}\n", nginxQuote(re), action)
-		case src.Exact && opts.CaseInsensitive:
+		case src.Exact && (opts.CaseInsensitive || needsByteEscape(exactPath)):
 			// Exact rules become regular expressions, tried before the
-			// patterns.
-			fmt.Fprintf(&exact, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true, r.To)), action)
+			// patterns: to ignore case, or to write a control character
+			// or a byte that is not UTF-8 as \xHH.
+			fmt.Fprintf(&exact, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.serverRegex(true, r.To, lit)), action)
 		case src.Exact:
-			p := engine.TrimSlash(engine.CanonicalPath(src.Path))
-			for _, v := range []string{p, p + "/"} {
-				if v == "//" || seen[v] {
-					continue
+			vs := []string{exactPath, exactPath + "/"}
+			if other := cmp.Or(seen[vs[0]], seen[vs[1]]); other != "" {
+				probs = append(probs, problem(set, r, "nginx decodes %%2F before matching and cannot tell this rule from %q", other))
+				continue
+			}
+			for _, v := range vs {
+				if v != "//" {
+					seen[v] = r.Source
+					fmt.Fprintf(&exact, "location = %s {\n\t%s\n}\n", nginxQuote(v), action)
 				}
-				seen[v] = true
-				fmt.Fprintf(&exact, "location = %s {\n\t%s\n}\n", nginxQuote(v), action)
 			}
 		default:
 			body := action
 			if raw {
 				body = strings.ReplaceAll(rawIf("$request_uri", ""), "\n", "\n\t") + action
 			}
-			fmt.Fprintf(&patterns, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.regex(true, r.To)), body)
+			fmt.Fprintf(&patterns, "location ~ %s {\n\t%s\n}\n", nginxQuote(opts.pcreCaseFlag()+src.serverRegex(true, r.To, lit)), body)
+		}
+		if esc.Slash {
+			probs = append(probs, warning(set, r, "nginx decodes %%2F before matching: this rule also matches %q", withSlashes(r.Source)))
 		}
 	}
 	if hosts.Len() > 0 {

@@ -3,6 +3,7 @@ package formats
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -20,7 +21,10 @@ const S3MaxRoutingRules = 50
 // :splat and ReplaceKeyWith when the target is fixed. S3 has only prefixes:
 // an exact rule is written as a prefix and reported as a warning, since it
 // also matches longer keys. Host-qualified rules, :name captures, 410 and
-// more than 50 rules cannot be expressed.
+// more than 50 rules cannot be expressed. KeyPrefixEquals is the object
+// key, every escape decoded: a rule with %2F also matches "/" (a warning
+// says so), and a key with a byte that is not UTF-8 or a control character
+// XML 1.0 cannot carry is an error.
 func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	type redirect struct {
 		Protocol             string  `xml:"Protocol,omitempty"`
@@ -64,9 +68,25 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 		if strings.Contains(rr.Comment, "--") {
 			rr.Comment = ""
 		}
-		key := strings.TrimPrefix(engine.CanonicalPath(src.Path), "/")
+		// KeyPrefixEquals is compared with the object key, which is the
+		// request's path without its leading "/" and with every escape
+		// decoded: the key of /100%25-off is "100%-off", and that of
+		// /a%2Fb is "a/b", the same as /a/b's. Keys are UTF-8, and the
+		// XML 1.0 that carries them holds no control character but tab,
+		// LF and CR.
+		canon := engine.CanonicalPath(src.Path)
 		if src.Exact {
-			key = strings.TrimPrefix(engine.TrimSlash(engine.CanonicalPath(src.Path)), "/")
+			canon = engine.TrimSlash(canon)
+		}
+		key, esc := strings.TrimPrefix(decodePath(canon), "/"), src.escapes()
+		if why := s3KeyProblem(key, esc); why != "" {
+			probs = append(probs, problem(set, r, "%s", why))
+			continue
+		}
+		if esc.Slash {
+			probs = append(probs, warning(set, r, "S3 compares KeyPrefixEquals with the decoded object key, where %%2F is \"/\": this rule also matches %q", withSlashes(r.Source)))
+		}
+		if src.Exact {
 			if key == "" {
 				probs = append(probs, problem(set, r, `S3 cannot redirect "/" alone: an empty KeyPrefixEquals matches every key`))
 				continue
@@ -114,4 +134,17 @@ func ExportS3RoutingRules(set *rules.Set, opts ExportOptions) ([]byte, []Problem
 	}
 	b.WriteString("\n")
 	return b.Bytes(), probs
+}
+
+// s3KeyProblem says why a decoded key cannot be a KeyPrefixEquals, or "".
+func s3KeyProblem(key string, esc escapeSet) string {
+	if esc.NonUTF8 != "" {
+		return "S3 object keys are UTF-8: no key holds the byte " + esc.NonUTF8
+	}
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return fmt.Sprintf("S3 routing rules are XML 1.0, which cannot hold the control character %%%02X", c)
+		}
+	}
+	return ""
 }

@@ -199,7 +199,7 @@ func derivedURLs(set *rules.Set) []string {
 				segs[i] = "v1"
 			}
 		}
-		p := strings.Join(segs, "/")
+		p := sendable(strings.Join(segs, "/"))
 		if src.Splat {
 			p += "a/b"
 		}
@@ -210,6 +210,24 @@ func derivedURLs(set *rules.Set) []string {
 		out = append(out, prefix+p, prefix+engine.ToggleSlash(p), prefix+p+"?utm_source=test&x=1")
 	}
 	return out
+}
+
+// sendable is the path p as a client sends it: a "%" that does not start
+// an escape (which the engine reads as itself) is sent as %25.
+func sendable(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' && (i+2 >= len(p) || !isHex(p[i+1]) || !isHex(p[i+2])) {
+			b.WriteString("%25")
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // exportSets are the rule sets the exported configurations are run with:
@@ -519,6 +537,8 @@ ErrorLog %[1]s/error.log
 LoadModule mpm_event_module %[3]s/mod_mpm_event.so
 LoadModule rewrite_module %[3]s/mod_rewrite.so
 DocumentRoot %[1]s/empty
+# As the export asks for rules whose path holds %%2F.
+AllowEncodedSlashes NoDecode
 Include %[1]s/redirects.conf
 `, dir, port, modules)
 	if err := os.Mkdir(filepath.Join(dir, "empty"), 0o755); err != nil {
@@ -562,44 +582,118 @@ func TestExportApacheRunsInApache(t *testing.T) {
 }
 
 // TestExportOddSourcesRunInServers: keys with spaces, quotes, braces,
-// semicolons, "$", backslashes and non-ASCII letters make configurations
-// each server accepts, and answer as the engine does (rules a format
-// cannot express are left out and named).
+// semicolons, "$", backslashes and non-ASCII letters (testdata/hostile), and
+// keys holding escapes the engine keeps (%25, %2F, control characters,
+// bytes not UTF-8: testdata/escapes), make configurations each server
+// accepts, and answer as the engine does (rules a format cannot express are
+// left out and named).
 func TestExportOddSourcesRunInServers(t *testing.T) {
-	set, ds := rules.Load("testdata/hostile/redirects.json")
-	if ds.HasErrors() {
-		t.Fatal(ds.Err())
+	// want names, for each server whose export is run, the problems it
+	// reports: a source and a part of the message.
+	type want map[string]string
+	for _, tc := range []struct {
+		file string
+		want map[string]want
+	}{
+		{"hostile", map[string]want{
+			"nginx":  {"/t/:id": `nginx reads "$" in a target`},
+			"caddy":  {},
+			"apache": {"/q\"uote": `apache cannot quote '"'`, "/pat ter\"n/*": `apache cannot quote '"'`},
+		}},
+		{"escapes", map[string]want{
+			"nginx": {
+				"/a%2Fb":      `warning: "/a%2Fb": nginx decodes %2F before matching: this rule also matches "/a/b"`,
+				"/c%2fd/*":    `warning: "/c%2fd/*": nginx decodes %2F before matching: this rule also matches "/c/d/*"`,
+				"/nul%00":     "error: \"/nul%00\": nginx answers 400 to a path holding %00",
+				"/p%2F..%2Fq": `error: "/p%2F..%2Fq": nginx resolves "." and ".." segments`,
+			},
+			"apache": {
+				"/a%2Fb":   `warning: "/a%2Fb": apache answers 404 to a path holding %2F unless the virtual host sets AllowEncodedSlashes NoDecode`,
+				"/c%2fd/*": `warning: "/c%2fd/*": apache answers 404 to a path holding %2F unless`,
+				"/nul%00":  "error: \"/nul%00\": apache answers 404 to a path holding %00 before any rule",
+				// With NoDecode no "." or ".." segment appears.
+				"/p%2F..%2Fq": `warning: "/p%2F..%2Fq": apache answers 404 to a path holding %2F unless`,
+			},
+			"caddy": {
+				"/a%2Fb":      `warning: "/a%2Fb": caddy decodes %2F before matching: this rule also matches "/a/b"`,
+				"/c%2fd/*":    `warning: "/c%2fd/*": caddy decodes %2F before matching: this rule also matches "/c/d/*"`,
+				"/lat%E9":     `warning: "/lat%E9": caddy reads a byte that is not UTF-8 as U+FFFD`,
+				"/p%2F..%2Fq": `error: "/p%2F..%2Fq": caddy merges slashes and resolves "." and ".." segments`,
+			},
+		}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			set, ds := rules.Load(filepath.Join("testdata", tc.file, "redirects.json"))
+			if ds.HasErrors() {
+				t.Fatal(ds.Err())
+			}
+			tab := compileTable(t, set)
+			for server, want := range tc.want {
+				t.Run(server, func(t *testing.T) {
+					var conf []byte
+					var probs []Problem
+					var run func([]byte, *rules.Set)
+					switch server {
+					case "nginx":
+						if _, err := os.Stat("/usr/sbin/nginx"); err != nil {
+							t.Skip("nginx is not installed")
+						}
+						conf, probs = ExportNginx(set, ExportOptions{Table: tab})
+						run = func(conf []byte, kept *rules.Set) { checkServer(t, runNginx(t, "/usr/sbin/nginx", conf), kept, nil) }
+					case "caddy":
+						caddy, err := exec.LookPath("caddy")
+						if err != nil {
+							t.Skip("caddy is not installed")
+						}
+						conf, probs = ExportCaddy(set, ExportOptions{Table: tab})
+						run = func(conf []byte, kept *rules.Set) { checkServer(t, runCaddy(t, caddy, conf), kept, nil) }
+					case "apache":
+						apache, modules := apacheBinary(t)
+						conf, probs = ExportApache(set, ExportOptions{Table: tab})
+						run = func(conf []byte, kept *rules.Set) {
+							checkServerPages(t, runApache(t, apache, modules, conf), kept, nil, 0)
+						}
+					}
+					checkProblems(t, probs, want)
+					run(conf, keptRules(set, probs))
+				})
+			}
+		})
 	}
-	tab := compileTable(t, set)
-	kept := func(probs []Problem) *rules.Set {
-		out := &rules.Set{File: set.File}
-		for _, r := range set.Rules {
-			dropped := false
-			for _, p := range probs {
-				dropped = dropped || (!p.Warning && p.Source == r.Source)
-			}
-			if !dropped {
-				r.Index = len(out.Rules)
-				out.Rules = append(out.Rules, r)
-			}
+}
+
+// checkProblems compares an export's problems with want: the sources that
+// have problems, and for each a part of the message of one of them.
+func checkProblems(t *testing.T, probs []Problem, want map[string]string) {
+	t.Helper()
+	found := map[string]bool{}
+	for _, p := range probs {
+		w, ok := want[p.Source]
+		if !ok {
+			t.Errorf("unexpected problem %s", p)
 		}
-		return out
+		found[p.Source] = found[p.Source] || strings.Contains(p.String(), w)
 	}
-	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
-		t.Run("nginx", func(t *testing.T) {
-			conf, probs := ExportNginx(set, ExportOptions{Table: tab})
-			checkServer(t, runNginx(t, "/usr/sbin/nginx", conf), kept(probs), nil)
-		})
+	for src, w := range want {
+		if !found[src] {
+			t.Errorf("%q: no problem reported with %q in %v", src, w, probs)
+		}
 	}
-	if caddy, err := exec.LookPath("caddy"); err == nil {
-		t.Run("caddy", func(t *testing.T) {
-			conf, probs := ExportCaddy(set, ExportOptions{Table: tab})
-			checkServer(t, runCaddy(t, caddy, conf), kept(probs), nil)
-		})
+}
+
+// keptRules is set without the rules an export left out (an error
+// problem names them).
+func keptRules(set *rules.Set, probs []Problem) *rules.Set {
+	out := &rules.Set{File: set.File}
+	for _, r := range set.Rules {
+		dropped := false
+		for _, p := range probs {
+			dropped = dropped || (!p.Warning && p.Source == r.Source)
+		}
+		if !dropped {
+			r.Index = len(out.Rules)
+			out.Rules = append(out.Rules, r)
+		}
 	}
-	t.Run("apache", func(t *testing.T) {
-		apache, modules := apacheBinary(t)
-		conf, probs := ExportApache(set, ExportOptions{Table: tab})
-		checkServerPages(t, runApache(t, apache, modules, conf), kept(probs), nil, 0)
-	})
+	return out
 }
