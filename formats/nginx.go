@@ -26,10 +26,9 @@ import (
 // what such a rule also matches, an error the rule that would take the
 // same location as another), answers 400 to %00, and resolves "." and ".."
 // segments that decoding makes: those rules cannot be written. Captured
-// values are
-// written into the Location as the client sent them (from $request_uri,
-// still percent-encoded) when the raw path has the usual encoding, and as
-// decoded otherwise; a target that holds "$" cannot be
+// values are written into the Location as the client sent them (from
+// $request_uri, still percent-encoded) when the raw path has the usual
+// encoding, and as decoded otherwise; a target that holds "$" cannot be
 // written, as nginx would read it as a variable. The header asks for
 // "merge_slashes off", without which nginx takes /a//b for /a/b.
 func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
