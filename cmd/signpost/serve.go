@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,6 +37,7 @@ Examples:
   signpost serve public --addr :9000 --metrics-addr localhost:9090
   signpost serve --rules s3://my-bucket/redirects.json s3://my-bucket/site
   AWS_ENDPOINT_URL_S3=http://localhost:9000 signpost serve s3://site/
+  signpost serve public --addr :443 --tls-cert fullchain.pem --tls-key privkey.pem
 
 Flags:
 `
@@ -42,6 +45,7 @@ Flags:
 // serveFlags holds serve's flags.
 type serveFlags struct {
 	rules, addr, metricsAddr, hsts, healthPath, logFormat string
+	tlsCert, tlsKey                                       string
 	accessLog, caseInsensitive, fastLane                  bool
 	poll                                                  time.Duration
 	notFoundPaths                                         int
@@ -63,6 +67,8 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	fl.BoolVar(&f.caseInsensitive, "case-insensitive", false, "match paths regardless of case")
 	fl.DurationVar(&f.poll, "poll", 0, "how often to look for a changed rules file (default 250ms for a file, 500ms for S3)")
 	fl.IntVar(&f.notFoundPaths, "not-found-paths", 1000, "distinct paths the 404 metric keeps")
+	fl.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS (and HTTP/2) with the certificate chain in PEM `FILE`, reloaded when it changes")
+	fl.StringVar(&f.tlsKey, "tls-key", "", "the private key in PEM `FILE` for --tls-cert")
 	pos, err := parseArgs(fl, args)
 	if err != nil {
 		return flagError(env, "serve", serveUsage, fl, err)
@@ -85,6 +91,9 @@ func (f *serveFlags) validate(env *Env) int {
 	}
 	if f.healthPath != "" && !strings.HasPrefix(f.healthPath, "/") {
 		return usageError(env, fmt.Errorf("--health-path %q must start with /", f.healthPath), "--health-path /healthz")
+	}
+	if (f.tlsCert == "") != (f.tlsKey == "") {
+		return usageError(env, errors.New("--tls-cert and --tls-key go together"), "--tls-cert fullchain.pem --tls-key privkey.pem")
 	}
 	if f.logFormat != "text" && f.logFormat != "json" {
 		return usageError(env, fmt.Errorf("--log-format %q is not text or json", f.logFormat), "")
@@ -150,6 +159,13 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 		return fail(exitFailure, fmt.Errorf("rules file: %w", err), "")
 	}
 
+	var cert *server.Certificate
+	if f.tlsCert != "" {
+		if cert, err = server.LoadCertificate(f.tlsCert, f.tlsKey, log); err != nil {
+			return fail(exitFailure, err, "give the PEM files of a certificate chain and its private key")
+		}
+	}
+
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		hint := "--addr takes HOST:PORT, such as localhost:8080 or :8080"
@@ -180,12 +196,20 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 		fmt.Fprintf(env.Stderr, "signpost: metrics at %s/metrics\n", openURL(mln.Addr()))
 	}
 	logs.Flush() // what was said while starting, before the URL to open
-	fmt.Fprintf(env.Stdout, "serving %s with %d rules from %s at %s/\n", siteArg, len(c.Set.Rules), src, openURL(ln.Addr()))
 	hs := server.NewHTTPServer(h, log)
 	var srv server.Runner = hs
-	if f.fastLane {
+	url := openURL(ln.Addr())
+	switch {
+	case cert != nil:
+		// The fast lane is cleartext HTTP/1.1: net/http serves TLS, with
+		// HTTP/2 for the clients that ask.
+		hs.TLSConfig = &tls.Config{GetCertificate: cert.GetCertificate, MinVersion: tls.VersionTLS12}
+		srv = tlsServer{hs}
+		url = "https://" + strings.TrimPrefix(url, "http://")
+	case f.fastLane:
 		srv = fastlane.New(hs)
 	}
+	fmt.Fprintf(env.Stdout, "serving %s with %d rules from %s at %s/\n", siteArg, len(c.Set.Rules), src, url)
 	err = server.Serve(ctx, srv, ln)
 	cancel()
 	wg.Wait()
@@ -195,6 +219,11 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 	fmt.Fprintln(env.Stderr, "signpost: stopped")
 	return exitOK
 }
+
+// tlsServer runs an http.Server over TLS.
+type tlsServer struct{ *http.Server }
+
+func (s tlsServer) Serve(ln net.Listener) error { return s.ServeTLS(ln, "", "") }
 
 // openSite opens a directory or an s3://bucket/prefix.
 func openSite(ctx context.Context, arg string) (fs.FS, func(), error) {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,12 +16,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signposthq/signpost/internal/certtest"
 	"github.com/signposthq/signpost/internal/s3test"
 	"github.com/signposthq/signpost/internal/syncbuf"
 	"github.com/signposthq/signpost/site"
 )
 
-var serveURL = regexp.MustCompile(`at (http://localhost:\d+)/`)
+var serveURL = regexp.MustCompile(`at (https?://localhost:\d+)/`)
 
 // startServe runs "signpost serve args..." in-process and returns the URL
 // it printed, and a function that stops it (as SIGINT would, by cancelling
@@ -187,5 +190,57 @@ func TestServeFromS3(t *testing.T) {
 	}
 	if code, stderr := stop(); code != exitOK {
 		t.Errorf("exit %d:\n%s", code, stderr)
+	}
+}
+
+// With a certificate, serve speaks HTTPS, HTTP/2 to the clients that ask
+// and HTTP/1.1 to the others, with the same redirects and headers.
+func TestServeTLS(t *testing.T) {
+	certFile, keyFile, cert := certtest.Write(t, t.TempDir(), 90*24*time.Hour)
+	base, _, stop := startServe(t, "--rules", "../../examples/site/redirects.json", "--tls-cert", certFile, "--tls-key", keyFile,
+		"../../examples/site/public")
+	if !strings.HasPrefix(base, "https://localhost:") {
+		t.Fatalf("serve printed %s, want an https:// URL", base)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(cert)
+	for _, h2 := range []bool{true, false} {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: h2}
+		client := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Get(base + "/jobs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		wantProto := map[bool]int{true: 2, false: 1}[h2]
+		if resp.StatusCode != 301 || resp.Header.Get("Location") == "" || resp.Header.Get("Strict-Transport-Security") != "max-age=63072000" || resp.ProtoMajor != wantProto {
+			t.Errorf("GET /jobs (HTTP/2 asked: %t) = %s %d, Location %q, HSTS %q", h2, resp.Proto, resp.StatusCode,
+				resp.Header.Get("Location"), resp.Header.Get("Strict-Transport-Security"))
+		}
+		tr.CloseIdleConnections()
+	}
+	if code, stderr := stop(); code != exitOK || !strings.Contains(stderr, "certificate loaded") {
+		t.Errorf("exit %d; stderr:\n%s", code, stderr)
+	}
+}
+
+// A certificate without its key, or files that are not a pair, stop serve
+// before it listens, naming what is wrong.
+func TestServeTLSErrors(t *testing.T) {
+	certFile, _, _ := certtest.Write(t, t.TempDir(), time.Hour)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--tls-cert", certFile}, exitUsage, "--tls-cert and --tls-key go together"},
+		{[]string{"--tls-cert", certFile, "--tls-key", certFile}, exitFailure, "TLS certificate " + certFile},
+	} {
+		var stdout, stderr bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: os.Getenv}
+		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--rules", "../../examples/site/redirects.json"}, c.args...)
+		if code := run(context.Background(), env, append(args, "../../examples/site/public")); code != c.code || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("%q = %d, stderr:\n%s\nwant %d and %q", c.args, code, stderr.String(), c.code, c.want)
+		}
 	}
 }
