@@ -80,20 +80,22 @@ http {
 }
 NGINX
 
+# serverpid[ADDR] is the process answering on ADDR, for its CPU time.
+declare -A serverpid
 "$WORK/signpost" serve --rules "$WORK/redirects.json" --addr "$SIGNPOST_ADDR" --access-log=false "$WORK/site" >"$WORK/signpost.log" 2>&1 &
-pids+=($!)
+pids+=($!) serverpid[$SIGNPOST_ADDR]=$!
 # The same server with every request left to net/http (no fast lane).
 "$WORK/signpost" serve --rules "$WORK/redirects.json" --addr "$SLOW_ADDR" --access-log=false --fast-lane=false "$WORK/site" >"$WORK/signpost-slow.log" 2>&1 &
-pids+=($!)
+pids+=($!) serverpid[$SLOW_ADDR]=$!
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" &
-pids+=($!)
+pids+=($!) serverpid[$NGINX_ADDR]=$! # the master; its workers are counted with it
 # The floors for Go: net/http answering a fixed 301 with no lookup, and a
 # goroutine per connection writing a canned 301 with no HTTP library.
 go build -o "$WORK/baseline" ./bench/serve/baseline
 "$WORK/baseline" "$BASELINE_ADDR" &
-pids+=($!)
+pids+=($!) serverpid[$BASELINE_ADDR]=$!
 "$WORK/baseline" -raw "$RAW_ADDR" &
-pids+=($!)
+pids+=($!) serverpid[$RAW_ADDR]=$!
 
 # Wait for signpost, nginx and signpost without the fast lane, then check
 # they give the same answers before timing them.
@@ -124,6 +126,42 @@ fi
 
 : >"$WORK/results"
 field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
+# CPU time, in clock ticks, of a server (a process, its threads and its
+# children: nginx's workers) and of this shell's finished children (the
+# client), from /proc and the times builtin.
+TICK=$(getconf CLK_TCK)
+server_ticks() {
+	local t=0 p
+	for p in "$1" $(pgrep -P "$1" || true); do
+		t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+# client_ticks sets CLIENT_TICKS; it runs in this shell, not in $(...),
+# whose times would be its own.
+client_ticks() {
+	times >"$WORK/times"
+	CLIENT_TICKS=$(tail -1 "$WORK/times" | awk -v hz="$TICK" '{
+		t = 0
+		for (i = 1; i <= 2; i++) { split($i, ms, /[ms]/); t += (ms[1] * 60 + ms[2]) * hz }
+		printf "%d\n", t + 0.5 }')
+}
+# measure runs the load on one row and prints its JSON line with the CPU
+# microseconds a request took in the server and in the client added: on
+# cores both share, their sum is what bounds requests/s.
+measure() {
+	local s0 c0 s1 c1 out n
+	client_ticks
+	s0=$(server_ticks "${serverpid[$1]}") c0=$CLIENT_TICKS
+	out=$(load "$1" "$2")
+	client_ticks
+	s1=$(server_ticks "${serverpid[$1]}") c1=$CLIENT_TICKS
+	n=$(field requests <<<"$out")
+	awk -v out="$out" -v s=$((s1 - s0)) -v c=$((c1 - c0)) -v n="${n:-0}" -v hz="$TICK" 'BEGIN {
+		if (n == 0) n = 1
+		sub(/}$/, "", out)
+		printf "%s,\"server_us\":%.2f,\"client_us\":%.2f}\n", out, s / hz / n * 1e6, c / hz / n * 1e6 }'
+}
 # median prints the middle value of the numbers on standard input.
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
@@ -145,7 +183,7 @@ done
 for round in $(seq 1 "$ROUNDS"); do
 	for row in "${rows[@]}"; do
 		IFS='|' read -r server kind addr paths <<<"$row"
-		echo "$server|$kind|$(load "$addr" "$paths")" >>"$WORK/results"
+		echo "$server|$kind|$(measure "$addr" "$paths")" >>"$WORK/results"
 	done
 	echo "bench: round $round of $ROUNDS done" >&2
 done
@@ -153,13 +191,14 @@ done
 echo
 echo "client: $CLIENT; $(nproc) cores shared by client and servers; median of $ROUNDS rounds"
 echo
-echo "| server   | kind      | requests/s | p50 (ms) | p99 (ms) |"
-echo "|----------|-----------|-----------:|---------:|---------:|"
+echo "| server   | kind      | requests/s | p50 (ms) | p99 (ms) | server CPU (µs/req) | client CPU (µs/req) |"
+echo "|----------|-----------|-----------:|---------:|---------:|----:|----:|"
 for row in "${rows[@]}"; do
 	IFS='|' read -r server kind _ _ <<<"$row"
 	runs=$(grep -F "$server|$kind|" "$WORK/results")
-	printf '| %-8s | %-9s | %10s | %8s | %8s |\n' "$server" "$kind" \
-		"$(field rps <<<"$runs" | median)" "$(field p50_ms <<<"$runs" | median)" "$(field p99_ms <<<"$runs" | median)"
+	printf '| %-8s | %-9s | %10s | %8s | %8s | %s | %s |\n' "$server" "$kind" \
+		"$(field rps <<<"$runs" | median)" "$(field p50_ms <<<"$runs" | median)" "$(field p99_ms <<<"$runs" | median)" \
+		"$(field server_us <<<"$runs" | median)" "$(field client_us <<<"$runs" | median)"
 done
 echo
 echo "bench: every run in $WORK/results"
