@@ -37,7 +37,7 @@ Examples:
   signpost serve public --addr :9000 --metrics-addr localhost:9090
   signpost serve --rules s3://my-bucket/redirects.json s3://my-bucket/site
   AWS_ENDPOINT_URL_S3=http://localhost:9000 signpost serve s3://site/
-  signpost serve public --addr :443 --tls-cert fullchain.pem --tls-key privkey.pem
+  signpost serve public --addr :443 --tls-cert fullchain.pem --tls-key privkey.pem --http-addr :80
 
 Flags:
 `
@@ -45,7 +45,7 @@ Flags:
 // serveFlags holds serve's flags.
 type serveFlags struct {
 	rules, addr, metricsAddr, hsts, healthPath, logFormat string
-	tlsCert, tlsKey                                       string
+	tlsCert, tlsKey, httpAddr                             string
 	accessLog, caseInsensitive, fastLane                  bool
 	poll                                                  time.Duration
 	notFoundPaths                                         int
@@ -69,6 +69,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	fl.IntVar(&f.notFoundPaths, "not-found-paths", 1000, "distinct paths the 404 metric keeps")
 	fl.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS (and HTTP/2) with the certificate chain in PEM `FILE`, reloaded when it changes")
 	fl.StringVar(&f.tlsKey, "tls-key", "", "the private key in PEM `FILE` for --tls-cert")
+	fl.StringVar(&f.httpAddr, "http-addr", "", "with --tls-cert, `HOST:PORT` (e.g. :80) where plain HTTP is redirected to HTTPS")
 	pos, err := parseArgs(fl, args)
 	if err != nil {
 		return flagError(env, "serve", serveUsage, fl, err)
@@ -94,6 +95,9 @@ func (f *serveFlags) validate(env *Env) int {
 	}
 	if (f.tlsCert == "") != (f.tlsKey == "") {
 		return usageError(env, errors.New("--tls-cert and --tls-key go together"), "--tls-cert fullchain.pem --tls-key privkey.pem")
+	}
+	if f.httpAddr != "" && f.tlsCert == "" {
+		return usageError(env, errors.New("--http-addr redirects to HTTPS, which needs --tls-cert and --tls-key"), "")
 	}
 	if f.logFormat != "text" && f.logFormat != "json" {
 		return usageError(env, fmt.Errorf("--log-format %q is not text or json", f.logFormat), "")
@@ -174,11 +178,20 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 		}
 		return fail(exitFailure, err, hint)
 	}
-	var mln net.Listener
+	var mln, hln net.Listener
 	if f.metricsAddr != "" {
 		if mln, err = net.Listen("tcp", f.metricsAddr); err != nil {
 			ln.Close()
 			return fail(exitFailure, fmt.Errorf("metrics: %w", err), "try another --metrics-addr")
+		}
+	}
+	if f.httpAddr != "" {
+		if hln, err = net.Listen("tcp", f.httpAddr); err != nil {
+			ln.Close()
+			if mln != nil {
+				mln.Close()
+			}
+			return fail(exitFailure, fmt.Errorf("--http-addr: %w", err), "")
 		}
 	}
 
@@ -194,6 +207,16 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 			}
 		})
 		fmt.Fprintf(env.Stderr, "signpost: metrics at %s/metrics\n", openURL(mln.Addr()))
+	}
+	if hln != nil {
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		hsrv := server.NewHTTPServer(server.HTTPSRedirect(port), log)
+		wg.Go(func() {
+			if err := server.Serve(ctx, hsrv, hln); err != nil {
+				log.Error("HTTP to HTTPS redirect server stopped", "err", err)
+			}
+		})
+		fmt.Fprintf(env.Stderr, "signpost: %s/ redirects to HTTPS\n", openURL(hln.Addr()))
 	}
 	logs.Flush() // what was said while starting, before the URL to open
 	hs := server.NewHTTPServer(h, log)

@@ -194,11 +194,12 @@ func TestServeFromS3(t *testing.T) {
 }
 
 // With a certificate, serve speaks HTTPS, HTTP/2 to the clients that ask
-// and HTTP/1.1 to the others, with the same redirects and headers.
+// and HTTP/1.1 to the others, with the same redirects and headers; plain
+// HTTP on --http-addr is sent to HTTPS.
 func TestServeTLS(t *testing.T) {
 	certFile, keyFile, cert := certtest.Write(t, t.TempDir(), 90*24*time.Hour)
-	base, _, stop := startServe(t, "--rules", "../../examples/site/redirects.json", "--tls-cert", certFile, "--tls-key", keyFile,
-		"../../examples/site/public")
+	base, errOut, stop := startServe(t, "--rules", "../../examples/site/redirects.json", "--tls-cert", certFile, "--tls-key", keyFile,
+		"--http-addr", "127.0.0.1:0", "../../examples/site/public")
 	if !strings.HasPrefix(base, "https://localhost:") {
 		t.Fatalf("serve printed %s, want an https:// URL", base)
 	}
@@ -219,6 +220,19 @@ func TestServeTLS(t *testing.T) {
 		}
 		tr.CloseIdleConnections()
 	}
+	m := regexp.MustCompile(`signpost: (http://localhost:\d+)/ redirects to HTTPS`).FindStringSubmatch(errOut.String())
+	if m == nil {
+		t.Fatalf("no HTTP address on stderr:\n%s", errOut)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(m[1] + "/jobs?utm_source=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if want := base + "/jobs?utm_source=x"; resp.StatusCode != http.StatusPermanentRedirect || resp.Header.Get("Location") != want {
+		t.Errorf("GET %s/jobs = %d %q, want 308 %q", m[1], resp.StatusCode, resp.Header.Get("Location"), want)
+	}
 	if code, stderr := stop(); code != exitOK || !strings.Contains(stderr, "certificate loaded") {
 		t.Errorf("exit %d; stderr:\n%s", code, stderr)
 	}
@@ -234,6 +248,7 @@ func TestServeTLSErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--tls-cert", certFile}, exitUsage, "--tls-cert and --tls-key go together"},
+		{[]string{"--http-addr", ":0"}, exitUsage, "--http-addr redirects to HTTPS, which needs --tls-cert"},
 		{[]string{"--tls-cert", certFile, "--tls-key", certFile}, exitFailure, "TLS certificate " + certFile},
 	} {
 		var stdout, stderr bytes.Buffer
