@@ -199,23 +199,22 @@ func serve(ctx context.Context, env *Env, f *serveFlags, siteArg string) int {
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Go(func() { rl.Run(ctx) })
-	if mln != nil {
-		msrv := server.NewHTTPServer(h.Metrics().Handler(), log)
+	// sideServer serves h on ln beside the site, until ctx is done.
+	sideServer := func(name string, h http.Handler, ln net.Listener) {
+		srv := server.NewHTTPServer(h, log)
 		wg.Go(func() {
-			if err := server.Serve(ctx, msrv, mln); err != nil {
-				log.Error("metrics server stopped", "err", err)
+			if err := server.Serve(ctx, srv, ln); err != nil {
+				log.Error(name+" server stopped", "err", err)
 			}
 		})
+	}
+	if mln != nil {
+		sideServer("metrics", h.Metrics().Handler(), mln)
 		fmt.Fprintf(env.Stderr, "signpost: metrics at %s/metrics\n", openURL(mln.Addr()))
 	}
 	if hln != nil {
 		_, port, _ := net.SplitHostPort(ln.Addr().String())
-		hsrv := server.NewHTTPServer(server.HTTPSRedirect(port), log)
-		wg.Go(func() {
-			if err := server.Serve(ctx, hsrv, hln); err != nil {
-				log.Error("HTTP to HTTPS redirect server stopped", "err", err)
-			}
-		})
+		sideServer("HTTP to HTTPS redirect", server.HTTPSRedirect(port), hln)
 		fmt.Fprintf(env.Stderr, "signpost: %s/ redirects to HTTPS\n", openURL(hln.Addr()))
 	}
 	logs.Flush() // what was said while starting, before the URL to open
