@@ -290,7 +290,7 @@ func checkHost(hostport string) (msg, hint string) {
 		}
 	}
 	if hasPort && port != "" {
-		if n, err := strconv.ParseUint(port, 10, 16); err != nil || strings.TrimLeft(port, "0123456789") != "" || n > 65535 {
+		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 			hint := ""
 			if isPlaceholderName(port) {
 				hint = "placeholders are filled in the path, query and fragment only"
