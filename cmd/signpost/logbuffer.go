@@ -20,7 +20,7 @@ type logBuffer struct {
 	err error // the first error writing out; every later Write returns it
 
 	out   sync.Mutex // held while writing out, so that batches keep their order
-	spare []byte     // the buffer being written out, when out is held
+	spare []byte     // the other buffer, swapped in for buf by Flush; guarded by out
 
 	stop chan struct{}
 	done chan struct{}
