@@ -34,12 +34,15 @@ func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	head := b.Len()
 	b.WriteString("RewriteEngine On\n")
 	// With AllowEncodedSlashes NoDecode, %2F stays in the path as sent.
-	lit := decodedLiteral(pcreByte, func(c byte) string {
+	decoded := decodedLiteral(pcreByte, func(c byte) string {
 		if c == '/' {
 			return "%2[Ff]"
 		}
 		return ""
 	})
+	// mod_rewrite ends a quoted argument at the next '"', with no way to
+	// escape it: a '"' the path holds (%22 decoded) is matched as \x22.
+	lit := func(s string) string { return strings.ReplaceAll(decoded(s), `"`, `\x22`) }
 	slashes := false
 	for _, r := range ordered {
 		if strings.ContainsAny(r.Source+r.To, "\"") {

@@ -66,9 +66,11 @@ func TestExportCaddyWritesDecodedKeys(t *testing.T) {
 }
 
 // TestExportApacheWritesDecodedKeys: mod_rewrite matches the decoded
-// URL-path, where AllowEncodedSlashes NoDecode keeps %2F as sent.
+// URL-path, where AllowEncodedSlashes NoDecode keeps %2F as sent, and
+// where a '"' (%22 decoded) is \x22, as no quoted argument can hold it.
 func TestExportApacheWritesDecodedKeys(t *testing.T) {
 	set := escapeRules()
+	set.Rules = append(set.Rules, rules.Rule{Source: "/q%22uote", To: "/x", Status: 301, Index: len(set.Rules)})
 	out, probs := ExportApache(set, ExportOptions{Table: compileTable(t, set)})
 	checkProblems(t, probs, map[string]string{
 		"/a%2fb": `warning: "/a%2fb": apache answers 404 to a path holding %2F unless the virtual host sets AllowEncodedSlashes NoDecode`,
@@ -80,6 +82,7 @@ func TestExportApacheWritesDecodedKeys(t *testing.T) {
 		`RewriteRule "^/?a/b/?$" "/y" [R=301,L,NE]`,
 		`RewriteRule "^/?bell\x07/?$" "/x" [R=301,L,NE]`,
 		`RewriteRule "^/?lat\xE9(?:/(`,
+		`RewriteRule "^/?q\x22uote/?$" "/x" [R=301,L,NE]`,
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the export lacks %q:\n%s", want, out)
