@@ -245,8 +245,9 @@ func (p *parser) checkTarget(to string, at Pos) {
 			fmt.Sprintf(`write %s://host/path`, strings.ToLower(scheme)))
 		return
 	}
-	if user, after, found := strings.Cut(host, "@"); found {
-		bad("to-userinfo", fmt.Sprintf(`"to" has %q before its host: browsers go to %s, and the part before "@" only makes the address look like another site's`, user+"@", quote(after)),
+	// Browsers take the host after the last "@".
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		bad("to-userinfo", fmt.Sprintf(`"to" has %q before its host: browsers go to %s, and the part before "@" only makes the address look like another site's`, host[:at+1], quote(host[at+1:])),
 			`delete everything up to "@"`)
 		return
 	}

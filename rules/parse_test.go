@@ -124,3 +124,13 @@ func TestParseDiagnostics(t *testing.T) {
 		})
 	}
 }
+
+// TestUserinfoNamesTheHost: the diagnostic names the host browsers go to,
+// the one after the last "@".
+func TestUserinfoNamesTheHost(t *testing.T) {
+	_, ds := Parse("r.json", []byte(`{"/a": {"to": "https://www.example.com@x@evil.example/"}}`))
+	want := `"to" has "www.example.com@x@" before its host: browsers go to "evil.example"`
+	if len(ds) != 1 || !strings.HasPrefix(ds[0].Message, want) {
+		t.Errorf("got\n%swant one diagnostic starting %s", diagList(ds), want)
+	}
+}
