@@ -30,7 +30,6 @@ func decodePath(canon string) string {
 type escapeSet struct {
 	Slash   bool   // %2F
 	Nul     bool   // %00
-	Ctl     string // the first control character other than NUL, as an escape
 	NonUTF8 string // the first byte that is not UTF-8, as an escape
 }
 
@@ -47,8 +46,6 @@ func keptEscapes(canon string) escapeSet {
 			e.Slash = true
 		case b == 0:
 			e.Nul = true
-		case (b < 0x20 || b == 0x7f) && e.Ctl == "":
-			e.Ctl = esc
 		case b >= 0x80 && e.NonUTF8 == "":
 			e.NonUTF8 = esc
 		}
@@ -57,7 +54,7 @@ func keptEscapes(canon string) escapeSet {
 	return e
 }
 
-// sourceEscapes is keptEscapes for a source's literal text.
+// escapes is keptEscapes for a source's literal text.
 func (s source) escapes() escapeSet {
 	var lit strings.Builder
 	for _, p := range s.Parts {
