@@ -281,10 +281,11 @@ func TestExportNginxRunsInNginx(t *testing.T) {
 				t.Fatalf("problems: %v", probs)
 			}
 			base := runNginx(t, nginx, conf)
+			c := cases
 			if name != "example" {
-				cases = nil
+				c = nil
 			}
-			checkServer(t, base, set, cases)
+			checkServer(t, base, set, c)
 		})
 	}
 }
@@ -353,10 +354,11 @@ func TestExportCaddyRunsInCaddy(t *testing.T) {
 				t.Fatalf("problems: %v", probs)
 			}
 			base := runCaddy(t, caddy, conf)
+			c := cases
 			if name != "example" {
-				cases = nil
+				c = nil
 			}
-			checkServer(t, base, set, cases)
+			checkServer(t, base, set, c)
 		})
 	}
 }
