@@ -115,9 +115,13 @@ func loadRules(env *Env, path string, opts engine.Options, undone string, w warn
 	if c.Table == nil {
 		errs := c.Diagnostics.Errors()
 		for _, d := range errs {
+			if d.Code == "read" && d.Hint != "" {
+				// A missing file. Every command here takes --rules; not
+				// all take the file as an argument.
+				d.Hint = "give the rules file with --rules FILE, or run in the directory that holds redirects.json"
+			}
 			fmt.Fprintln(env.Stderr, d.String())
 			if d.Code == "read" {
-				fmt.Fprintln(env.Stderr, "hint: give the rules file with --rules FILE")
 				return nil, exitProblems
 			}
 		}
