@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/rules"
 )
 
@@ -25,7 +26,8 @@ import (
 // Apache answers 404 to a path holding %00, and to one holding %2F unless
 // AllowEncodedSlashes is set; with NoDecode, which this export asks for,
 // %2F stays in the path as sent and the pattern matches it as the engine
-// does.
+// does. Apache resolves "." and ".." segments of the decoded path (%2E
+// included) before matching: such rules cannot be written.
 func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 	var b bytes.Buffer
 	ordered, probs := precedenceOrder(set, opts)
@@ -54,6 +56,10 @@ func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 		switch {
 		case esc.Nul:
 			probs = append(probs, problem(set, r, "apache answers 404 to a path holding %%00 before any rule: no request reaches this rule"))
+			continue
+		case hasDotSegment(engine.CanonicalPath(src.Path)):
+			// The canonical path is Apache's: escapes decoded, %2F kept.
+			probs = append(probs, problem(set, r, `apache resolves "." and ".." segments of the decoded path before matching: no request reaches this rule`))
 			continue
 		case caseByteProblem(opts, esc) != "":
 			probs = append(probs, problem(set, r, "apache %s", caseByteProblem(opts, esc)))

@@ -608,6 +608,8 @@ func TestExportOddSourcesRunInServers(t *testing.T) {
 				"/c%2fd/*":    `warning: "/c%2fd/*": nginx decodes %2F before matching: this rule also matches "/c/d/*"`,
 				"/nul%00":     "error: \"/nul%00\": nginx answers 400 to a path holding %00",
 				"/p%2F..%2Fq": `error: "/p%2F..%2Fq": nginx resolves "." and ".." segments`,
+				"/c/./d":      `error: "/c/./d": nginx resolves "." and ".." segments`,
+				"/e/%2E%2E/f": `error: "/e/%2E%2E/f": nginx resolves "." and ".." segments`,
 			},
 			"apache": {
 				"/a%2Fb":   `warning: "/a%2Fb": apache answers 404 to a path holding %2F unless the virtual host sets AllowEncodedSlashes NoDecode`,
@@ -615,12 +617,16 @@ func TestExportOddSourcesRunInServers(t *testing.T) {
 				"/nul%00":  "error: \"/nul%00\": apache answers 404 to a path holding %00 before any rule",
 				// With NoDecode no "." or ".." segment appears.
 				"/p%2F..%2Fq": `warning: "/p%2F..%2Fq": apache answers 404 to a path holding %2F unless`,
+				"/c/./d":      `error: "/c/./d": apache resolves "." and ".." segments`,
+				"/e/%2E%2E/f": `error: "/e/%2E%2E/f": apache resolves "." and ".." segments`,
 			},
 			"caddy": {
 				"/a%2Fb":      `warning: "/a%2Fb": caddy decodes %2F before matching: this rule also matches "/a/b"`,
 				"/c%2fd/*":    `warning: "/c%2fd/*": caddy decodes %2F before matching: this rule also matches "/c/d/*"`,
 				"/lat%E9":     `warning: "/lat%E9": caddy reads a byte that is not UTF-8 as U+FFFD`,
 				"/p%2F..%2Fq": `error: "/p%2F..%2Fq": caddy merges slashes and resolves "." and ".." segments`,
+				"/c/./d":      `error: "/c/./d": caddy merges slashes and resolves "." and ".." segments`,
+				"/e/%2E%2E/f": `error: "/e/%2E%2E/f": caddy merges slashes and resolves "." and ".." segments`,
 			},
 		}},
 	} {
