@@ -246,8 +246,8 @@ func (p *parser) checkTarget(to string, at Pos) {
 		return
 	}
 	// Browsers take the host after the last "@".
-	if at := strings.LastIndexByte(host, '@'); at >= 0 {
-		bad("to-userinfo", fmt.Sprintf(`"to" has %q before its host: browsers go to %s, and the part before "@" only makes the address look like another site's`, host[:at+1], quote(host[at+1:])),
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		bad("to-userinfo", fmt.Sprintf(`"to" has %q before its host: browsers go to %s, and the part before "@" only makes the address look like another site's`, host[:i+1], quote(host[i+1:])),
 			`delete everything up to "@"`)
 		return
 	}
