@@ -118,3 +118,53 @@ func TestLogBufferLongRecord(t *testing.T) {
 		t.Errorf("got %d bytes, not the three records in order", len(out))
 	}
 }
+
+// blockedWriter blocks every write until release is closed.
+type blockedWriter struct {
+	entered chan struct{}
+	release chan struct{}
+	lockedWriter
+}
+
+func (w *blockedWriter) Write(p []byte) (int, error) {
+	select {
+	case w.entered <- struct{}{}:
+	default:
+	}
+	<-w.release
+	return w.lockedWriter.Write(p)
+}
+
+// While standard error blocks, writers wait for it once the buffer is
+// full instead of gathering without bound; nothing is lost when it moves.
+func TestLogBufferBlockedWriterBounds(t *testing.T) {
+	w := &blockedWriter{entered: make(chan struct{}, 1), release: make(chan struct{})}
+	b := newLogBuffer(w, time.Hour)
+	record := strings.Repeat("r", 99) + "\n"
+	const goroutines, each = 8, 1000
+	var wg sync.WaitGroup
+	// A full buffer: this Write blocks in writing it out.
+	wg.Go(func() { b.Write([]byte(strings.Repeat("f", logBufferSize))) })
+	<-w.entered
+	for range goroutines {
+		wg.Go(func() {
+			for range each {
+				b.Write([]byte(record))
+			}
+		})
+	}
+	time.Sleep(50 * time.Millisecond) // let the writers pile up
+	b.mu.Lock()
+	waiting := len(b.buf)
+	b.mu.Unlock()
+	if limit := logBufferSize + goroutines*len(record); waiting > limit {
+		t.Errorf("%d bytes gathered while standard error blocks, want at most %d", waiting, limit)
+	}
+	close(w.release)
+	wg.Wait()
+	b.Close()
+	out, _ := w.all()
+	if want := logBufferSize + goroutines*each*len(record); len(out) != want {
+		t.Errorf("%d bytes written out, want %d", len(out), want)
+	}
+}
