@@ -58,6 +58,12 @@ type conn struct {
 	fieldStr, fieldSpare [][2]string // the fields' names and values, this request's and the last one's
 	vals                 []string
 
+	// The read made while a handler runs, to learn that the client went:
+	// its byte, if one came, and when it is done.
+	ahead     [1]byte
+	aheadN    int
+	aheadDone chan struct{}
+
 	mu            sync.Mutex // guards the deadline against Shutdown
 	readDeadline  time.Time
 	writeDeadline time.Time
@@ -247,7 +253,7 @@ func (c *conn) wake() {
 	// c.readDeadline is the connection goroutine's own; it is not told,
 	// and needs not be: from now on setReadDeadline sets nothing.
 	c.mu.Lock()
-	c.nc.SetReadDeadline(time.Unix(1, 0))
+	c.nc.SetReadDeadline(aLongTimeAgo)
 	c.mu.Unlock()
 }
 
@@ -421,8 +427,105 @@ func (c *conn) answer(req *http.Request) (keepAlive bool) {
 		}
 	}()
 	c.setWriteDeadline()
-	c.s.srv.Handler.ServeHTTP(w, req)
+	ctx, cancel := context.WithCancel(req.Context())
+	wc := &watchedCtx{Context: ctx, cancel: cancel, c: c}
+	if c.r != c.w {
+		wc.state = watchDone // a next request is in: nothing to read ahead
+	}
+	defer wc.finish() // as net/http, the context ends with the handler
+	c.s.srv.Handler.ServeHTTP(w, req.WithContext(wc))
 	return w.finish()
+}
+
+// watchedCtx is a request's context in the fast lane. The first call of
+// its Done starts a read ahead (startReadAhead), so that the context ends
+// when the client goes away, as net/http's does; a handler that never
+// watches its context (one serving a local file) pays nothing for that.
+type watchedCtx struct {
+	context.Context // a cancel context, ended by cancel
+	cancel          context.CancelFunc
+	c               *conn
+
+	mu    sync.Mutex
+	state int // watchIdle, then watchReading when Done starts the read ahead, watchDone
+}
+
+const (
+	watchIdle = iota
+	watchReading
+	watchDone
+)
+
+func (w *watchedCtx) Done() <-chan struct{} {
+	w.mu.Lock()
+	if w.state == watchIdle {
+		w.state = watchReading
+		w.c.startReadAhead(w.cancel)
+	}
+	w.mu.Unlock()
+	return w.Context.Done()
+}
+
+// finish ends the context once the handler has returned, after the read
+// ahead if one was started.
+func (w *watchedCtx) finish() {
+	w.mu.Lock()
+	reading := w.state == watchReading
+	w.state = watchDone
+	w.mu.Unlock()
+	if reading {
+		w.c.stopReadAhead()
+	}
+	w.cancel()
+}
+
+// startReadAhead reads one byte in the background, with no deadline; a
+// read that fails other than by a deadline (stopReadAhead's, or
+// Shutdown's, which lets requests in flight finish) means the client
+// closed or reset the connection, and calls gone. It runs on the goroutine
+// that first watches the context, while the connection's own waits for the
+// handler; stopReadAhead, on the connection's, ends it.
+func (c *conn) startReadAhead(gone context.CancelFunc) {
+	if c.aheadDone == nil {
+		c.aheadDone = make(chan struct{}, 1)
+	}
+	c.aheadN = 0
+	c.mu.Lock()
+	if !c.s.shuttingDown() {
+		c.readDeadline = time.Time{}
+		c.nc.SetReadDeadline(time.Time{})
+	}
+	c.mu.Unlock()
+	go func() {
+		n, err := c.nc.Read(c.ahead[:])
+		c.aheadN = n
+		if n == 0 && err != nil {
+			if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+				gone()
+			}
+		}
+		c.aheadDone <- struct{}{}
+	}()
+}
+
+// aLongTimeAgo is a read deadline that ends a read at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// stopReadAhead ends the read ahead and keeps the byte it read, if any:
+// the start of the client's next request.
+func (c *conn) stopReadAhead() {
+	c.mu.Lock()
+	c.readDeadline = aLongTimeAgo // the next fill sets the deadline it wants
+	c.nc.SetReadDeadline(aLongTimeAgo)
+	c.mu.Unlock()
+	<-c.aheadDone
+	if c.aheadN > 0 {
+		if c.w == len(c.buf) {
+			c.r, c.w = 0, 0 // c.r == c.w: nothing else is unread
+		}
+		c.buf[c.w] = c.ahead[0]
+		c.w++
+	}
 }
 
 // flush writes out the gathered response bytes; false after a write error.

@@ -165,10 +165,12 @@ func TestTimeouts(t *testing.T) {
 func TestShutdown(t *testing.T) {
 	started := make(chan struct{})
 	release := make(chan struct{})
+	ctxErr := make(chan error, 1)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
 			close(started)
 			<-release
+			ctxErr <- r.Context().Err() // Shutdown lets a request finish: its context goes on
 		}
 		io.WriteString(w, "done "+r.URL.Path)
 	})
@@ -203,8 +205,8 @@ func TestShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
-	if string(body) != "done /slow" || !resp.Close {
-		t.Errorf("in flight: %q close=%v, want the answer and Connection: close", body, resp.Close)
+	if err := <-ctxErr; string(body) != "done /slow" || !resp.Close || err != nil {
+		t.Errorf("in flight: %q close=%v, context %v; want the answer, Connection: close and a live context", body, resp.Close, err)
 	}
 	if err := <-shut; err != nil {
 		t.Errorf("Shutdown: %v", err)
@@ -306,5 +308,63 @@ func TestNoIdleTimeout(t *testing.T) {
 			t.Fatalf("fast lane %v: the second request after an idle wait: %v", fast, err)
 		}
 		resp.Body.Close()
+	}
+}
+
+// TestClientGone: in both lanes, a request's context ends when its client
+// closes the connection while the handler runs, and not when the client
+// sends its next request meanwhile, which is answered in turn (the byte
+// the fast lane read ahead is not lost).
+func TestClientGone(t *testing.T) {
+	for _, fast := range []bool{true, false} {
+		t.Run(map[bool]string{true: "fast lane", false: "net/http"}[fast], func(t *testing.T) {
+			started := make(chan string, 2)
+			release := make(chan struct{})
+			ended := make(chan error, 2)
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				started <- r.URL.Path
+				switch r.URL.Path {
+				case "/wait":
+					select {
+					case <-r.Context().Done():
+					case <-time.After(5 * time.Second):
+					}
+				case "/slow":
+					select { // watching the context: the fast lane reads ahead
+					case <-release:
+					case <-r.Context().Done():
+					}
+				}
+				ended <- r.Context().Err()
+				io.WriteString(w, "done "+r.Method+" "+r.URL.Path)
+			})
+			addr := listen(t, &http.Server{Handler: h}, fast)
+
+			// The client goes: the handler's context ends.
+			c, _ := dial(t, addr)
+			io.WriteString(c, "GET /wait HTTP/1.1\r\nHost: h\r\n\r\n")
+			<-started
+			c.Close()
+			if err := <-ended; !errors.Is(err, context.Canceled) {
+				t.Errorf("the client went: the context ended with %v, want context.Canceled", err)
+			}
+
+			// The client sends its next request while the first is answered:
+			// the first's context goes on, and the second is not lost.
+			c, br := dial(t, addr)
+			io.WriteString(c, "GET /slow HTTP/1.1\r\nHost: h\r\n\r\n")
+			<-started
+			io.WriteString(c, "GET /next HTTP/1.1\r\nHost: h\r\n\r\n")
+			time.Sleep(20 * time.Millisecond) // for the read ahead to take the first byte
+			close(release)
+			if err := <-ended; err != nil {
+				t.Errorf("a next request came: the context ended with %v", err)
+			}
+			for _, want := range []string{"done GET /slow", "done GET /next"} {
+				if code, body := readBody(t, br, "GET"); code != 200 || body != want {
+					t.Errorf("%d %q, want 200 %q", code, body, want)
+				}
+			}
+		})
 	}
 }

@@ -34,9 +34,12 @@
 //
 // Connections are cleartext HTTP/1.1: TLS and HTTP/2 are for the CDN or
 // proxy in front, or for net/http alone. Handlers cannot hijack fast lane
-// connections, and trailers are not sent. A request's context is not
-// canceled when its client goes away: the fast lane does not read while
-// the handler runs.
+// connections, and trailers are not sent. As in net/http, a request's
+// context ends when its handler returns, and before that when the client
+// closes the connection: once a handler watches its context (calls Done,
+// directly or by deriving a context from it), the fast lane reads ahead on
+// the connection, as net/http does for every request; a handler that never
+// watches it pays nothing for that.
 //
 // The http.Request and the ResponseWriter a handler gets in the fast lane
 // belong to the connection and are used again for its next request: as
