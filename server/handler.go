@@ -180,9 +180,9 @@ func appendRedirectBody(b []byte, d engine.Decision) []byte {
 }
 
 // ServeFast answers, for the fast lane (fastlane.Responder), a GET request
-// that a rule redirects, or that finds no file in the site (404), as
+// that a rule redirects, or that finds no file in a local site (404), as
 // ServeHTTP would, access log record included. It leaves the rest to
-// ServeHTTP. For a file that is there, it passes the open file on, so that
+// ServeHTTP, and every page of a site in S3. For a file that is there, it passes the open file on, so that
 // ServeHTTP does not look up the rules or open the file again.
 func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 	st := h.rules.Load()
@@ -216,7 +216,13 @@ func (h *Handler) ServeFast(r *fastlane.Request, a *fastlane.Answer) bool {
 	if strings.IndexByte(r.Path, '%') >= 0 {
 		return false // the site is looked up by the decoded path
 	}
-	ctx := context.Background()
+	if _, remote := h.cfg.Site.(openContext); remote {
+		// A store reached over the network (S3): ServeHTTP looks the page
+		// up with the request's context, which ends when the client goes
+		// away, and the lookup costs far more than what is spared here.
+		return false
+	}
+	ctx := context.Background() // a local file system takes none
 	if name, ok := sitePath(r.Path); ok {
 		f, fi, err := h.open(ctx, name)
 		if err == nil {

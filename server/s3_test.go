@@ -6,8 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signposthq/signpost"
+	"github.com/signposthq/signpost/engine"
 	"github.com/signposthq/signpost/internal/s3test"
 	"github.com/signposthq/signpost/server"
+	"github.com/signposthq/signpost/server/fastlane"
 	"github.com/signposthq/signpost/site"
 )
 
@@ -94,6 +97,31 @@ func TestS3Site(t *testing.T) {
 	s.Put("example-site", "redirects.json", `{"/old": {"to": "/broken"`, "application/json")
 	time.Sleep(500 * time.Millisecond)
 	within(t, 0, ts.URL+"/old", "/")
+}
+
+// The fast lane leaves the pages of a site in S3 to ServeHTTP, whose
+// calls carry the request's context (and end when its client goes away):
+// ServeFast makes no S3 call for them, and still answers a redirect.
+func TestS3SiteLeftToServeHTTP(t *testing.T) {
+	s := s3test.Start(t, newS3Client, "example-site")
+	s.Put("example-site", "public/index.html", "<h1>home</h1>", "text/html")
+	h := server.New(server.Config{Site: site.NewS3FS(s.Client, "example-site", "public"), HSTS: server.DefaultHSTS})
+	c := signpost.Compile("redirects.json", []byte(`{"/old": {"to": "/"}}`), engine.Options{})
+	h.SetRules(c, "redirects.json", "test")
+	before := len(s.Requests())
+	for _, path := range []string{"/", "/missing"} {
+		var a fastlane.Answer
+		if h.ServeFast(&fastlane.Request{Host: "example.com", Path: path}, &a) || a.Pass != nil {
+			t.Errorf("ServeFast took %s (pass %v), a page of a site in S3", path, a.Pass)
+		}
+	}
+	if got := s.Requests()[before:]; len(got) > 0 {
+		t.Errorf("ServeFast called S3: %q", got)
+	}
+	var a fastlane.Answer
+	if !h.ServeFast(&fastlane.Request{Host: "example.com", Path: "/old"}, &a) || a.Status != 301 {
+		t.Errorf("ServeFast /old: status %d, want the redirect", a.Status)
+	}
 }
 
 // When S3 fails, pages answer 502 and the rules keep serving.
