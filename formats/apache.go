@@ -53,18 +53,12 @@ func ExportApache(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 		}
 		src := parseSource(r.Source)
 		esc := src.escapes()
-		switch {
-		case esc.Nul:
-			probs = append(probs, problem(set, r, "apache answers 404 to a path holding %%00 before any rule: no request reaches this rule"))
+		// The canonical path is Apache's: escapes decoded, %2F kept.
+		if why := unreachable("apache", "answers 404 to a path holding %00 before any rule", engine.CanonicalPath(src.Path), opts, esc); why != "" {
+			probs = append(probs, problem(set, r, "%s", why))
 			continue
-		case hasDotSegment(engine.CanonicalPath(src.Path)):
-			// The canonical path is Apache's: escapes decoded, %2F kept.
-			probs = append(probs, problem(set, r, `apache resolves "." and ".." segments of the decoded path before matching: no request reaches this rule`))
-			continue
-		case caseByteProblem(opts, esc) != "":
-			probs = append(probs, problem(set, r, "apache %s", caseByteProblem(opts, esc)))
-			continue
-		case esc.Slash:
+		}
+		if esc.Slash {
 			slashes = true
 			probs = append(probs, warning(set, r, "apache answers 404 to a path holding %%2F unless the virtual host sets AllowEncodedSlashes NoDecode (not allowed in .htaccess); with it, this rule matches as signpost does"))
 		}

@@ -148,12 +148,19 @@ func pcreByte(c byte) string { return fmt.Sprintf(`\x%02X`, c) }
 // expressions (Caddy), which read each such byte as U+FFFD.
 func goInvalidByte(byte) string { return `\x{FFFD}` }
 
-// caseByteProblem reports a key holding a byte that is not UTF-8 for a
-// PCRE server asked to ignore case, which it does only in UTF mode (see
-// pcreCaseFlag), where no path can hold such a byte; "" when there is none.
-func caseByteProblem(opts ExportOptions, esc escapeSet) string {
-	if !opts.CaseInsensitive || esc.NonUTF8 == "" {
-		return ""
+// unreachable says why no request reaches a rule in nginx or Apache, PCRE
+// servers that answer a path holding %00 before any rule (nulAnswer says
+// how), resolve "." and ".." segments of path (the path as the server
+// matches it) and ignore case only in UTF mode (see pcreCaseFlag), where
+// no path holds a byte that is not UTF-8; "" when requests reach it.
+func unreachable(server, nulAnswer, path string, opts ExportOptions, esc escapeSet) string {
+	switch {
+	case esc.Nul:
+		return server + " " + nulAnswer + ": no request reaches this rule"
+	case hasDotSegment(path):
+		return server + ` resolves "." and ".." segments of the decoded path before matching: no request reaches this rule`
+	case opts.CaseInsensitive && esc.NonUTF8 != "":
+		return server + " matches regardless of case only in UTF-8 mode, where no path holds the byte " + esc.NonUTF8
 	}
-	return "matches regardless of case only in UTF-8 mode, where no path holds the byte " + esc.NonUTF8
+	return ""
 }

@@ -47,15 +47,8 @@ func ExportNginx(set *rules.Set, opts ExportOptions) ([]byte, []Problem) {
 		}
 		src := parseSource(r.Source)
 		esc := src.escapes()
-		switch {
-		case esc.Nul:
-			probs = append(probs, problem(set, r, "nginx answers 400 to a path holding %%00: no request reaches this rule"))
-			continue
-		case hasDotSegment(decodePath(engine.CanonicalPath(src.Path))):
-			probs = append(probs, problem(set, r, `nginx resolves "." and ".." segments of the decoded path before matching: no request reaches this rule`))
-			continue
-		case caseByteProblem(opts, esc) != "":
-			probs = append(probs, problem(set, r, "nginx %s", caseByteProblem(opts, esc)))
+		if why := unreachable("nginx", "answers 400 to a path holding %00", decodePath(engine.CanonicalPath(src.Path)), opts, esc); why != "" {
+			probs = append(probs, problem(set, r, "%s", why))
 			continue
 		}
 		caps := src.captures()
