@@ -95,6 +95,7 @@ type parser struct {
 	diags        Diagnostics
 	syntaxErrors int
 	stopped      bool // too many syntax errors: the scanner returns only EOF
+	braces       int8 // lacksBrace's answer: 0 not worked out yet, 1 yes, 2 no
 
 	// The last column computed, so that positions on a very long line (a
 	// minified file) cost what lies between them, not the whole line.
@@ -560,10 +561,12 @@ func (p *parser) fieldName(t token) string {
 	return p.text(t)
 }
 
-// isSourceLike reports whether t is a string that looks like a source
-// rather than a field name: the sign of a rule left unclosed.
+// isSourceLike reports whether t, met among a rule's fields, is rather the
+// next rule's source: a string that looks like a source, in a file that
+// lacks a '}' (in one whose braces pair up, it is a field, whatever its
+// name: taking it for a source would report JSON that is valid as broken).
 func (p *parser) isSourceLike(t token) bool {
-	if t.kind != tString {
+	if t.kind != tString || !p.lacksBrace() {
 		return false
 	}
 	if t.esc {
@@ -571,6 +574,45 @@ func (p *parser) isSourceLike(t token) bool {
 	}
 	raw := p.data[t.start+1 : t.end]
 	return len(raw) > 0 && (raw[0] == '/' || raw[0] == 'h' || raw[0] == 'H') && looksLikeSource(string(raw))
+}
+
+// lacksBrace reports whether the file opens more objects than it closes,
+// counting the braces outside strings and comments; worked out once, when
+// first asked.
+func (p *parser) lacksBrace() bool {
+	if p.braces == 0 {
+		depth, data := 0, p.data
+		for i := 0; i < len(data); i++ {
+			switch c := data[i]; {
+			case c == '{':
+				depth++
+			case c == '}':
+				depth--
+			case c == '"' || c == '\'':
+				for i++; i < len(data) && data[i] != c; i++ {
+					if data[i] == '\\' {
+						i++
+					}
+				}
+			case c == '/' && i+1 < len(data) && data[i+1] == '/':
+				for i < len(data) && data[i] != '\n' {
+					i++
+				}
+			case c == '/' && i+1 < len(data) && data[i+1] == '*':
+				end := bytes.Index(data[i+2:], []byte("*/"))
+				if end < 0 {
+					i = len(data)
+				} else {
+					i += 2 + end + 1
+				}
+			}
+		}
+		p.braces = 2
+		if depth > 0 {
+			p.braces = 1
+		}
+	}
+	return p.braces == 1
 }
 
 func looksLikeSource(s string) bool {

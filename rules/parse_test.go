@@ -32,6 +32,8 @@ func TestParseDiagnostics(t *testing.T) {
 		{"missing colon", `{"/a" {"to": "/b"}}`, []string{"1:6 syntax"}},
 		{"unclosed rule runs into the next", "{\n\"/a\": {\"to\": \"/b\",\n\"/c\": {\"to\": \"/d\"}\n}", []string{"2:19 syntax"}},
 		{"unclosed file", "{\n\"/a\": {\"to\": \"/b\"},\n", []string{"3:1 syntax"}},
+		{"source-like field in valid JSON", `{"": {"/": 0}}`, []string{"1:6 missing-to", "1:7 unknown-field"}},
+		{"source-like field holding a rule, braces paired", `{"/a": {"/x": {"to": "/y"}}}`, []string{"1:8 missing-to", "1:9 unknown-field"}},
 		{"extra closing brace", `{"/a": {"to": "/b"}}}`, []string{"1:21 syntax"}},
 		{"double comma", `{"/a": {"to": "/b"},, "/c": {"to": "/d"}}`, []string{"1:21 syntax"}},
 		{"single quotes", `{'/a': {"to": '/b'}}`, []string{"1:2 syntax", "1:15 syntax"}},
